@@ -1,0 +1,110 @@
+"""Reading settings from environment variables, loudly.
+
+Every helper raises ImproperlyConfigured with the variable's name and the
+offending value, so a typo in a deployment stops the start instead of
+silently running with a default.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_VALUES = {"1", "true", "yes", "on"}
+FALSE_VALUES = {"0", "false", "no", "off"}
+
+
+def get_bool(name, default):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in TRUE_VALUES:
+        return True
+    if value in FALSE_VALUES:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is not a boolean; use one of "
+        f"{sorted(TRUE_VALUES)} or {sorted(FALSE_VALUES)}."
+    )
+
+
+def get_int(name, default, minimum=None):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}.")
+    return value
+
+
+def get_list(name, default):
+    """A comma-separated list; empty items are an error, not ignored."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return list(default)
+    items = [item.strip() for item in raw.split(",")]
+    if any(item == "" for item in items):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} has an empty entry; separate values with single commas."
+        )
+    return items
+
+
+def parse_database_url(url, base_dir):
+    """Turn DATABASE_URL into a Django DATABASES entry.
+
+    Supported: ``sqlite:///relative/or/absolute.sqlite3`` and
+    ``postgres://user:password@host:port/name?option=value``.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "sqlite":
+        # sqlite:///db.sqlite3 is relative to the project, sqlite:////abs/path absolute.
+        path = unquote(parts.path)
+        if path.startswith("/"):
+            path = path[1:]
+        if not path:
+            raise ImproperlyConfigured(
+                f"DATABASE_URL={url!r} names no file; use sqlite:///db.sqlite3."
+            )
+        name = path if path.startswith("/") else str(Path(base_dir) / path)
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
+    if scheme in {"postgres", "postgresql", "pgsql"}:
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise ImproperlyConfigured(
+                f"DATABASE_URL={_redact(url)!r} names no database; "
+                "use postgres://user:password@host:5432/name."
+            )
+        try:
+            port = parts.port
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"DATABASE_URL={_redact(url)!r} has an invalid port."
+            ) from None
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(port or ""),
+            "OPTIONS": dict(parse_qsl(parts.query)),
+        }
+    raise ImproperlyConfigured(
+        f"DATABASE_URL={_redact(url)!r} has an unsupported scheme {parts.scheme!r}; "
+        "use sqlite:/// or postgres://."
+    )
+
+
+def _redact(url):
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@", 1)
+    return url

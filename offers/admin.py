@@ -1,0 +1,324 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from offers.models import (
+    AgePhase,
+    Borough,
+    District,
+    Language,
+    Location,
+    Neighbourhood,
+    Offer,
+    Provider,
+    TargetGroup,
+    Topic,
+)
+
+# --- Vocabulary -----------------------------------------------------------------
+
+
+class NeighbourhoodInline(admin.TabularInline):
+    model = Neighbourhood
+    extra = 0
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Borough)
+class BoroughAdmin(admin.ModelAdmin):
+    list_display = ["name", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "borough", "position"]
+    list_editable = ["position"]
+    list_select_related = ["borough"]
+    list_filter = ["borough"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [NeighbourhoodInline]
+
+
+@admin.register(Neighbourhood)
+class NeighbourhoodAdmin(admin.ModelAdmin):
+    list_display = ["name", "district"]
+    list_select_related = ["district"]
+    list_filter = ["district"]
+    search_fields = ["name", "district__name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(AgePhase)
+class AgePhaseAdmin(admin.ModelAdmin):
+    list_display = ["name", "min_months", "max_months", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(TargetGroup)
+class TargetGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "native_name"]
+    search_fields = ["name", "code", "native_name"]
+
+
+# --- Providers and locations ----------------------------------------------------------
+
+
+class LocationInline(admin.StackedInline):
+    model = Location
+    extra = 0
+    autocomplete_fields = ["neighbourhood"]
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "location_count", "offer_count", "email", "phone"]
+    list_filter = ["kind"]
+    search_fields = ["name", "email"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [LocationInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                location_total=Count("locations", distinct=True),
+                offer_total=Count("offers", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("locations"), ordering="location_total")
+    def location_count(self, provider):
+        return provider.location_total
+
+    @admin.display(description=_("offers"), ordering="offer_total")
+    def offer_count(self, provider):
+        return provider.offer_total
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["name", "provider", "street", "neighbourhood", "district", "wheelchair_accessible"]
+    list_select_related = ["provider", "neighbourhood__district"]
+    list_filter = ["wheelchair_accessible", "neighbourhood__district"]
+    search_fields = ["name", "street", "provider__name", "neighbourhood__name"]
+    autocomplete_fields = ["provider", "neighbourhood"]
+
+    @admin.display(description=_("social area"), ordering="neighbourhood__district__name")
+    def district(self, location):
+        return location.district
+
+
+# --- Offers -------------------------------------------------------------------------------
+
+
+class PhaseFilter(admin.SimpleListFilter):
+    title = _("age phase")
+    parameter_name = "phase"
+
+    def lookups(self, request, model_admin):
+        return [(phase.slug, phase.name) for phase in AgePhase.objects.all()]
+
+    def queryset(self, request, queryset):
+        phase = AgePhase.objects.filter(slug=self.value()).first() if self.value() else None
+        return queryset.in_phase(phase) if phase else queryset
+
+
+class DistrictFilter(admin.SimpleListFilter):
+    title = _("social area")
+    parameter_name = "sozialraum"
+
+    def lookups(self, request, model_admin):
+        return [(district.slug, district.name) for district in District.objects.all()]
+
+    def queryset(self, request, queryset):
+        district = District.objects.filter(slug=self.value()).first() if self.value() else None
+        return queryset.in_district(district) if district else queryset
+
+
+class TopicFilter(admin.SimpleListFilter):
+    title = _("topic")
+    parameter_name = "thema"
+
+    def lookups(self, request, model_admin):
+        return [(topic.slug, topic.name) for topic in Topic.objects.all()]
+
+    def queryset(self, request, queryset):
+        topic = Topic.objects.filter(slug=self.value()).first() if self.value() else None
+        return queryset.with_topic(topic) if topic else queryset
+
+
+class VerificationFilter(admin.SimpleListFilter):
+    title = _("verification")
+    parameter_name = "pruefung"
+
+    def lookups(self, request, model_admin):
+        return [("faellig", _("not verified for 12 months"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "faellig":
+            return queryset.needs_verification()
+        return queryset
+
+
+class OfferAdminForm(forms.ModelForm):
+    class Meta:
+        model = Offer
+        fields = "__all__"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        Offer.validate_place(
+            locations=cleaned_data.get("locations"),
+            citywide=cleaned_data.get("citywide"),
+            outreach=cleaned_data.get("outreach"),
+            online=cleaned_data.get("online"),
+        )
+        return cleaned_data
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    form = OfferAdminForm
+    list_display = [
+        "title",
+        "provider",
+        "status",
+        "age_range",
+        "cost",
+        "valid_until",
+        "last_verified_at",
+    ]
+    list_select_related = ["provider"]
+    list_filter = [
+        "status",
+        PhaseFilter,
+        DistrictFilter,
+        TopicFilter,
+        VerificationFilter,
+        "cost",
+        ("provider", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["title", "summary", "provider__name", "contact_name"]
+    date_hierarchy = "updated_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = [
+        "provider",
+        "locations",
+        "districts",
+        "topics",
+        "target_groups",
+        "languages",
+    ]
+    readonly_fields = ["published_at", "last_verified_by", "created_at", "updated_at"]
+    actions = ["publish", "archive", "mark_verified"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "description", "provider", "status"]}),
+        (
+            _("Where"),
+            {"fields": ["locations", "citywide", "outreach", "online", "districts"]},
+        ),
+        (
+            _("For whom"),
+            {"fields": ["min_age_months", "max_age_months", "target_groups", "topics", "languages"]},
+        ),
+        (
+            _("When and how"),
+            {
+                "fields": [
+                    "schedule",
+                    "cost",
+                    "cost_note",
+                    "registration_required",
+                    "registration_note",
+                    "valid_from",
+                    "valid_until",
+                ]
+            },
+        ),
+        (
+            _("Contact"),
+            {"fields": ["contact_name", "contact_phone", "contact_email", "website"]},
+        ),
+        (
+            _("Curation"),
+            {
+                "fields": [
+                    "published_at",
+                    "last_verified_at",
+                    "last_verified_by",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("age"))
+    def age_range(self, offer):
+        return offer.age_range_display
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("offers.publish_offer")
+
+    def _apply(self, request, queryset, method, message):
+        count = 0
+        for offer in queryset:
+            getattr(offer, method)(by=request.user)
+            count += 1
+        self.message_user(request, message(count), messages.SUCCESS)
+
+    @admin.action(description=_("Publish selected offers"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            "publish",
+            lambda n: ngettext("%(count)d offer published.", "%(count)d offers published.", n)
+            % {"count": n},
+        )
+
+    @admin.action(description=_("Archive selected offers"), permissions=["publish"])
+    def archive(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            "archive",
+            lambda n: ngettext("%(count)d offer archived.", "%(count)d offers archived.", n)
+            % {"count": n},
+        )
+
+    @admin.action(description=_("Mark selected offers as verified"), permissions=["publish"])
+    def mark_verified(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            "mark_verified",
+            lambda n: ngettext(
+                "%(count)d offer marked as verified.", "%(count)d offers marked as verified.", n
+            )
+            % {"count": n},
+        )

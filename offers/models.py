@@ -1,0 +1,695 @@
+"""Prevention offers and the vocabulary they are described with.
+
+Ages are counted in months relative to birth: 0 is a newborn, 36 a child's
+third birthday, and negative months are the pregnancy (-9 its start,
+-1 its last month). Age bounds are inclusive and either may be open.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Length, Lower
+from django.db.models.lookups import Exact
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, ngettext
+
+from offers.history import record_change
+from offers.search import SearchDocument, SearchDocumentField, search_offers
+
+PREGNANCY_START_MONTHS = -9
+MAX_AGE_MONTHS = 99 * 12
+VERIFICATION_INTERVAL_DAYS = 365
+
+
+def slug_constraint(model_name):
+    return models.UniqueConstraint(fields=["slug"], name=f"{model_name}_slug_unique")
+
+
+# --- Where: Stadtbezirke, Sozialräume, Stadtteile -----------------------------
+
+
+class Borough(models.Model):
+    """A Stadtbezirk: Alt-Oberhausen, Osterfeld or Sterkrade."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("borough (Stadtbezirk)")
+        verbose_name_plural = _("boroughs (Stadtbezirke)")
+        ordering = ["position", "name"]
+        constraints = [slug_constraint("borough")]
+
+    def __str__(self):
+        return self.name
+
+
+class District(models.Model):
+    """A Sozialraum, the unit the city's family services plan in."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
+    borough = models.ForeignKey(
+        Borough, on_delete=models.PROTECT, related_name="districts", verbose_name=_("borough")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("social area (Sozialraum)")
+        verbose_name_plural = _("social areas (Sozialräume)")
+        ordering = ["position", "name"]
+        constraints = [slug_constraint("district")]
+
+    def __str__(self):
+        return self.name
+
+
+class Neighbourhood(models.Model):
+    """A Stadtteil. Which Sozialraum it belongs to is editable: no official list exists."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="neighbourhoods",
+        verbose_name=_("social area"),
+    )
+
+    class Meta:
+        verbose_name = _("neighbourhood (Stadtteil)")
+        verbose_name_plural = _("neighbourhoods (Stadtteile)")
+        ordering = ["name"]
+        constraints = [slug_constraint("neighbourhood")]
+
+    def __str__(self):
+        return self.name
+
+
+# --- What and for whom --------------------------------------------------------
+
+
+class AgePhase(models.Model):
+    """A link of the Präventionskette, from pregnancy to the start of working life."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
+    min_months = models.SmallIntegerField(
+        _("from (months)"),
+        validators=[MinValueValidator(PREGNANCY_START_MONTHS)],
+        help_text=_("Age in months at which the phase starts; negative months are the pregnancy."),
+    )
+    max_months = models.SmallIntegerField(
+        _("up to (months)"),
+        validators=[MaxValueValidator(MAX_AGE_MONTHS)],
+        help_text=_("Last month of age that still belongs to the phase (inclusive)."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("age phase")
+        verbose_name_plural = _("age phases")
+        ordering = ["position", "min_months"]
+        constraints = [
+            slug_constraint("agephase"),
+            models.CheckConstraint(
+                condition=Q(min_months__lte=models.F("max_months")),
+                name="agephase_min_months_lte_max_months",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if (
+            self.min_months is not None
+            and self.max_months is not None
+            and self.min_months > self.max_months
+        ):
+            raise ValidationError(
+                {"max_months": _("The end of the phase must not lie before its start.")}
+            )
+
+
+class Topic(models.Model):
+    """A Handlungsfeld of the city's prevention conference, or a cross-cutting field."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+        constraints = [slug_constraint("topic")]
+
+    def __str__(self):
+        return self.name
+
+
+class TargetGroup(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+        ordering = ["position", "name"]
+        constraints = [slug_constraint("targetgroup")]
+
+    def __str__(self):
+        return self.name
+
+
+class Language(models.Model):
+    """A language an offer is held in, by its ISO 639-1 code."""
+
+    code = models.CharField(
+        _("ISO 639-1 code"),
+        max_length=2,
+        validators=[
+            RegexValidator(r"^[a-z]{2}$", _("Enter the two lower-case letters of ISO 639-1."))
+        ],
+    )
+    name = models.CharField(_("name"), max_length=60)
+    native_name = models.CharField(
+        _("native name"), max_length=60, blank=True, help_text=_("The language's name for itself.")
+    )
+
+    class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="language_code_unique"),
+            models.CheckConstraint(
+                condition=Exact(Length("code"), 2) & Exact(Lower("code"), models.F("code")),
+                name="language_code_two_lowercase_letters",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+# --- Who and where ------------------------------------------------------------
+
+
+class ProviderKind(models.TextChoices):
+    PUBLIC = "public", _("public body")
+    FREE = "free", _("independent welfare provider")
+    ASSOCIATION = "association", _("association or initiative")
+    HEALTH = "health", _("health service")
+    SCHOOL = "school", _("school")
+    DAYCARE = "daycare", _("day-care centre or family centre")
+    MIGRANT_ORGANISATION = "migrant_organisation", _("migrant organisation")
+    EMPLOYMENT = "employment", _("job centre or business")
+    OTHER = "other", _("other")
+
+
+class Provider(models.Model):
+    """A Träger: the organisation responsible for offers."""
+
+    Kind = ProviderKind
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+        ordering = ["name"]
+        constraints = [
+            slug_constraint("provider"),
+            models.CheckConstraint(
+                condition=Q(kind__in=ProviderKind.values), name="provider_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Location(models.Model):
+    """A Standort of a provider where offers take place."""
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="locations", verbose_name=_("provider")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    street = models.CharField(_("street and number"), max_length=200)
+    postal_code = models.CharField(
+        _("postal code"),
+        max_length=5,
+        validators=[RegexValidator(r"^\d{5}$", _("Enter a postal code of five digits."))],
+    )
+    city = models.CharField(_("city"), max_length=100, default="Oberhausen")
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.PROTECT,
+        related_name="locations",
+        null=True,
+        blank=True,
+        verbose_name=_("neighbourhood (Stadtteil)"),
+        help_text=_("Leave empty for places outside Oberhausen."),
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), default=False)
+    accessibility_note = models.CharField(
+        _("accessibility note"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: lift at the side entrance, accessible toilet, induction loop."),
+    )
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="location_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True)
+                | Q(longitude__gte=-180, longitude__lte=180),
+                name="location_longitude_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.street}"
+
+    @property
+    def district(self):
+        return self.neighbourhood.district if self.neighbourhood else None
+
+
+# --- Offers -------------------------------------------------------------------
+
+
+class OfferQuerySet(models.QuerySet):
+    """The vocabulary every view, filter, export and test speaks about offers."""
+
+    def published(self, today=None):
+        """Published and not yet expired: what the public may see."""
+        today = today or timezone.localdate()
+        return self.filter(status=Offer.Status.PUBLISHED).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+        )
+
+    def for_age_months(self, months):
+        """Offers whose age range contains ``months`` (negative: pregnancy)."""
+        return self.filter(
+            Q(min_age_months__isnull=True) | Q(min_age_months__lte=months),
+            Q(max_age_months__isnull=True) | Q(max_age_months__gte=months),
+        )
+
+    def for_age_range(self, min_months, max_months):
+        """Offers whose age range overlaps the inclusive range given."""
+        return self.filter(
+            Q(min_age_months__isnull=True) | Q(min_age_months__lte=max_months),
+            Q(max_age_months__isnull=True) | Q(max_age_months__gte=min_months),
+        )
+
+    def in_phase(self, phase):
+        return self.for_age_range(phase.min_months, phase.max_months)
+
+    def in_district(self, district):
+        """Offers serving a Sozialraum, citywide offers included."""
+        served = Offer.districts.through.objects.filter(
+            offer_id=OuterRef("pk"), district_id=_pk(district)
+        )
+        return self.filter(Q(citywide=True) | Exists(served))
+
+    def with_topic(self, topic):
+        tagged = Offer.topics.through.objects.filter(offer_id=OuterRef("pk"), topic_id=_pk(topic))
+        return self.filter(Exists(tagged))
+
+    def for_target_group(self, group):
+        tagged = Offer.target_groups.through.objects.filter(
+            offer_id=OuterRef("pk"), targetgroup_id=_pk(group)
+        )
+        return self.filter(Exists(tagged))
+
+    def in_language(self, language):
+        held_in = Offer.languages.through.objects.filter(
+            offer_id=OuterRef("pk"), language_id=_pk(language)
+        )
+        return self.filter(Exists(held_in))
+
+    def free_of_charge(self):
+        return self.filter(cost=Offer.Cost.FREE)
+
+    def wheelchair_accessible(self):
+        """Offers with at least one wheelchair-accessible place."""
+        accessible = Offer.locations.through.objects.filter(
+            offer_id=OuterRef("pk"), location__wheelchair_accessible=True
+        )
+        return self.filter(Exists(accessible))
+
+    def needs_verification(self, today=None):
+        """Not verified within the last VERIFICATION_INTERVAL_DAYS days."""
+        today = today or timezone.localdate()
+        limit = today - datetime.timedelta(days=VERIFICATION_INTERVAL_DAYS)
+        return self.filter(Q(last_verified_at__isnull=True) | Q(last_verified_at__lt=limit))
+
+    def search(self, text):
+        """Offers matching every word of ``text``, annotated with ``rank``."""
+        return search_offers(self, text)
+
+    def with_related(self):
+        """Everything a list of offers shows, in a fixed number of queries."""
+        return self.select_related("provider").prefetch_related(
+            "topics",
+            "target_groups",
+            "languages",
+            "districts",
+            models.Prefetch(
+                "locations",
+                queryset=Location.objects.select_related("neighbourhood__district"),
+            ),
+        )
+
+
+def _pk(obj):
+    return obj.pk if isinstance(obj, models.Model) else obj
+
+
+class OfferStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    PUBLISHED = "published", _("published")
+    ARCHIVED = "archived", _("archived")
+
+class OfferCost(models.TextChoices):
+    FREE = "free", _("free of charge")
+    LOW = "low", _("small contribution")
+    PAID = "paid", _("fee-based")
+
+
+class Offer(models.Model):
+    """An Angebot: one prevention offer of one provider."""
+
+    Status = OfferStatus
+    Cost = OfferCost
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220)
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        help_text=_("One or two sentences in plain language, shown in lists (at most 300 characters)."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="offers", verbose_name=_("provider")
+    )
+    locations = models.ManyToManyField(
+        Location, blank=True, related_name="offers", verbose_name=_("locations")
+    )
+    citywide = models.BooleanField(
+        _("citywide"),
+        default=False,
+        help_text=_("Open to families from every social area, wherever it takes place."),
+    )
+    outreach = models.BooleanField(
+        _("comes to the family"),
+        default=False,
+        help_text=_("Home visits or outreach work instead of, or besides, a fixed place."),
+    )
+    online = models.BooleanField(_("online"), default=False)
+    districts = models.ManyToManyField(
+        District,
+        blank=True,
+        related_name="offers",
+        verbose_name=_("social areas served"),
+        help_text=_("Leave empty for citywide offers."),
+    )
+    topics = models.ManyToManyField(Topic, related_name="offers", verbose_name=_("topics"))
+    target_groups = models.ManyToManyField(
+        TargetGroup, related_name="offers", verbose_name=_("target groups")
+    )
+    min_age_months = models.SmallIntegerField(
+        _("minimum age (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(PREGNANCY_START_MONTHS), MaxValueValidator(MAX_AGE_MONTHS)],
+        help_text=_(
+            "Empty: no lower bound. 0 = from birth, 12 = from the first birthday; "
+            "-9 to -1 = months of pregnancy (e.g. -9 from the start of pregnancy)."
+        ),
+    )
+    max_age_months = models.SmallIntegerField(
+        _("maximum age (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(PREGNANCY_START_MONTHS), MaxValueValidator(MAX_AGE_MONTHS)],
+        help_text=_(
+            "Empty: no upper bound. Inclusive: 36 includes children in their 37th month of life; "
+            "-1 = only during pregnancy."
+        ),
+    )
+    cost = models.CharField(_("cost"), max_length=10, choices=OfferCost.choices, default=OfferCost.FREE)
+    cost_note = models.CharField(_("note on cost"), max_length=200, blank=True)
+    registration_required = models.BooleanField(_("registration required"), default=False)
+    registration_note = models.CharField(
+        _("how to register"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: by phone Mon–Fri 9–12, or online form."),
+    )
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="offers", verbose_name=_("languages offered")
+    )
+    schedule = models.TextField(
+        _("schedule"), blank=True, help_text=_("When it takes place, in words, e.g. 'Tuesdays 9–11'.")
+    )
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("After this day the offer disappears from public pages (e.g. a course ends)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=OfferStatus.choices, default=OfferStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    last_verified_at = models.DateField(_("last verified on"), null=True, blank=True)
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last verified by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_document = models.GeneratedField(
+        expression=SearchDocument("title", "summary", "description"),
+        output_field=SearchDocumentField(),
+        db_persist=True,
+        verbose_name=_("search document"),
+    )
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["title"]
+        permissions = [("publish_offer", _("Can publish, archive and verify offers"))]
+        indexes = [
+            models.Index(fields=["title"], name="offer_title_idx"),
+            models.Index(fields=["status", "valid_until"], name="offer_status_valid_until_idx"),
+            models.Index(fields=["min_age_months", "max_age_months"], name="offer_age_idx"),
+        ]
+        constraints = [
+            slug_constraint("offer"),
+            models.CheckConstraint(
+                condition=Q(status__in=OfferStatus.values), name="offer_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(cost__in=OfferCost.values), name="offer_cost_valid"),
+            models.CheckConstraint(
+                condition=Q(min_age_months__isnull=True)
+                | Q(max_age_months__isnull=True)
+                | Q(min_age_months__lte=models.F("max_age_months")),
+                name="offer_min_age_lte_max_age",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(min_age_months__isnull=True)
+                    | Q(min_age_months__gte=PREGNANCY_START_MONTHS, min_age_months__lte=MAX_AGE_MONTHS)
+                )
+                & (
+                    Q(max_age_months__isnull=True)
+                    | Q(max_age_months__gte=PREGNANCY_START_MONTHS, max_age_months__lte=MAX_AGE_MONTHS)
+                ),
+                name="offer_age_bounds_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_from__lte=models.F("valid_until")),
+                name="offer_valid_from_lte_valid_until",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("offers:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if (
+            self.min_age_months is not None
+            and self.max_age_months is not None
+            and self.min_age_months > self.max_age_months
+        ):
+            errors["max_age_months"] = _("The maximum age must not be lower than the minimum age.")
+        if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
+            errors["valid_until"] = _("The end date must not lie before the start date.")
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def validate_place(locations, citywide, outreach, online):
+        """An offer happens somewhere: at a location, citywide, at home or online.
+
+        Many-to-many values are only known to forms, so forms call this from clean().
+        """
+        if not locations and not (citywide or outreach or online):
+            raise ValidationError(
+                _(
+                    "Choose at least one location, or say that the offer is citywide, "
+                    "comes to the family or takes place online."
+                ),
+                code="no_place",
+            )
+
+    # --- State -----------------------------------------------------------------
+
+    def is_expired(self, today=None):
+        today = today or timezone.localdate()
+        return self.valid_until is not None and self.valid_until < today
+
+    def is_public(self, today=None):
+        return self.status == self.Status.PUBLISHED and not self.is_expired(today)
+
+    def needs_verification(self, today=None):
+        today = today or timezone.localdate()
+        if self.last_verified_at is None:
+            return True
+        return (today - self.last_verified_at).days > VERIFICATION_INTERVAL_DAYS
+
+    def publish(self, by):
+        """Make the offer public. Publishing counts as verifying it."""
+        today = timezone.localdate()
+        self.status = self.Status.PUBLISHED
+        self.published_at = timezone.now()
+        self.last_verified_at = today
+        self.last_verified_by = by
+        self.save(
+            update_fields=[
+                "status",
+                "published_at",
+                "last_verified_at",
+                "last_verified_by",
+                "updated_at",
+            ]
+        )
+        record_change(self, by, _("Published."))
+
+    def archive(self, by):
+        """Withdraw the offer from public pages, keeping it for the record."""
+        self.status = self.Status.ARCHIVED
+        self.save(update_fields=["status", "updated_at"])
+        record_change(self, by, _("Archived."))
+
+    def mark_verified(self, by):
+        """Record that a coordinator checked the entry is still correct."""
+        self.last_verified_at = timezone.localdate()
+        self.last_verified_by = by
+        self.save(update_fields=["last_verified_at", "last_verified_by", "updated_at"])
+        record_change(self, by, _("Marked as verified."))
+
+    # --- Presentation --------------------------------------------------------------
+
+    @property
+    def age_range_display(self):
+        return describe_age_range(self.min_age_months, self.max_age_months)
+
+
+def describe_age(months):
+    """'6 months' or '3 years', for a non-negative age in months."""
+    if months % 12 == 0 and months > 0:
+        years = months // 12
+        return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
+    return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
+
+
+def describe_age_range(min_months, max_months):
+    """An age range in words, as families read it ('from 1 to 3 years')."""
+    starts_in_pregnancy = min_months is not None and min_months < 0
+    if max_months is not None and max_months < 0:
+        return gettext("during pregnancy")
+    if starts_in_pregnancy:
+        if max_months is None:
+            return gettext("from pregnancy on")
+        return gettext("from pregnancy up to %(age)s") % {"age": describe_age(max_months)}
+    if min_months in (None, 0) and max_months is None:
+        return gettext("all ages")
+    if max_months is None:
+        return gettext("from %(age)s") % {"age": describe_age(min_months)}
+    if min_months is None or min_months == 0:
+        return gettext("from birth up to %(age)s") % {"age": describe_age(max_months)}
+    if min_months % 12 == 0 and max_months % 12 == 0:
+        return gettext("from %(min)d to %(max)d years") % {
+            "min": min_months // 12,
+            "max": max_months // 12,
+        }
+    return gettext("from %(min)s to %(max)s") % {
+        "min": describe_age(min_months),
+        "max": describe_age(max_months),
+    }
