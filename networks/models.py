@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from offers.fields import HttpsURLField
 from offers.models import AgePhase, District, Offer, Provider, Topic, slug_constraint
 
 
@@ -28,7 +29,7 @@ class Network(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = HttpsURLField(_("website"), blank=True)
     members = models.ManyToManyField(
         Provider,
         through="Membership",

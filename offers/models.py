@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext, ngettext
 
+from offers.fields import HttpsURLField
 from offers.history import record_change
 from offers.search import SearchDocument, SearchDocumentField, search_offers
 
@@ -226,7 +227,7 @@ class Provider(models.Model):
     slug = models.SlugField(_("slug"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = HttpsURLField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -501,7 +502,7 @@ class Offer(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = HttpsURLField(_("website"), blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(
         _("valid until"),

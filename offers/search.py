@@ -90,11 +90,11 @@ def strip_suffix(word):
 def search_offers(queryset, text):
     """Offers matching every word of ``text``, annotated with ``rank``.
 
-    An empty query (no words) returns the queryset unchanged and unranked.
+    A query without words filters nothing; every offer then ranks 0.
     """
     words = query_words(text)
     if not words:
-        return queryset
+        return queryset.annotate(rank=Value(0.0, output_field=models.FloatField()))
     if connections[queryset.db].vendor == "postgresql":
         # Only \w characters reach the tsquery, so no user input can break its syntax.
         # Every word is a prefix so a half-typed word ("Sprachf") already finds.

@@ -4,6 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.db.models.lookups
+import offers.fields
 import offers.search
 from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
 
@@ -108,7 +109,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=200, verbose_name='slug')),
                 ('kind', models.CharField(choices=[('public', 'public body'), ('free', 'independent welfare provider'), ('association', 'association or initiative'), ('health', 'health service'), ('school', 'school'), ('daycare', 'day-care centre or family centre'), ('migrant_organisation', 'migrant organisation'), ('employment', 'job centre or business'), ('other', 'other')], max_length=30, verbose_name='kind')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
+                ('website', offers.fields.HttpsURLField(blank=True, verbose_name='website')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
                 ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
@@ -193,7 +194,7 @@ class Migration(migrations.Migration):
                 ('contact_name', models.CharField(blank=True, max_length=120, verbose_name='contact person')),
                 ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='contact phone')),
                 ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact email')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
+                ('website', offers.fields.HttpsURLField(blank=True, verbose_name='website')),
                 ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
                 ('valid_until', models.DateField(blank=True, help_text='After this day the offer disappears from public pages (e.g. a course ends).', null=True, verbose_name='valid until')),
                 ('status', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('published', 'published'), ('archived', 'archived')], default='draft', max_length=10, verbose_name='status')),

@@ -1,0 +1,72 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+
+from offers.demo import generate_offers, load_demo_data
+
+DEMO_USERNAME = "koordination"
+DEMO_PASSWORD = "oberhausen-demo"
+
+
+class Command(BaseCommand):
+    help = (
+        "Loads the fictional Oberhausen demo data set (idempotent). "
+        "--offers N makes sure N generated load-test offers exist."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--offers",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Make sure N generated load-test offers exist (adds the missing ones).",
+        )
+        parser.add_argument(
+            "--demo-login",
+            action="store_true",
+            help=f"Create the coordinator login '{DEMO_USERNAME}' (only with DEBUG on).",
+        )
+
+    def handle(self, *args, offers, demo_login, **options):
+        if offers < 0:
+            raise CommandError("--offers must not be negative.")
+        if demo_login and not settings.DEBUG:
+            raise CommandError("The demo login is for local development only: DEBUG is off.")
+        started = time.monotonic()
+        stats = load_demo_data()
+        self.stdout.write(
+            f"Demo data: {stats.providers} providers, {stats.locations} locations, "
+            f"{stats.offers} offers, {stats.networks} networks created."
+        )
+        if offers:
+            added = generate_offers(offers, progress=self._progress)
+            self.stdout.write(
+                f"Generated offers: {added} added, {offers} in all "
+                f"({time.monotonic() - started:.1f} s)."
+            )
+        if demo_login:
+            self._create_demo_login()
+
+    def _progress(self, done):
+        if self.verbosity > 1:
+            self.stdout.write(f"  {done} generated offers")
+
+    def _create_demo_login(self):
+        user, created = get_user_model().objects.get_or_create(
+            username=DEMO_USERNAME,
+            defaults={"is_staff": True, "first_name": "Demo", "last_name": "Koordination"},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.groups.add(Group.objects.get(name="Koordination"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Coordinator login: user '{DEMO_USERNAME}', password '{DEMO_PASSWORD}' "
+                "at http://127.0.0.1:8000/admin/"
+            )
+        )

@@ -1,0 +1,27 @@
+import pytest
+
+from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def coordinator(db):
+    """A member of the city's coordination office, with the group's permissions."""
+    return make_user("koordinatorin", is_staff=True, groups=["Koordination"])
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+@pytest.fixture
+def is_postgresql(db):
+    from django.db import connection
+
+    return connection.vendor == "postgresql"

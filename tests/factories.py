@@ -1,0 +1,90 @@
+"""Small factories: each makes a valid object with as little as the test must say."""
+
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from networks.models import Membership, Network
+from offers.models import (
+    District,
+    Language,
+    Location,
+    Neighbourhood,
+    Offer,
+    Provider,
+    TargetGroup,
+    Topic,
+)
+
+_numbers = itertools.count(1)
+
+
+def make_user(username=None, *, groups=(), **fields):
+    username = username or f"user{next(_numbers)}"
+    user = get_user_model().objects.create_user(
+        username=username, password="correct-horse-battery", **fields
+    )
+    user.groups.add(*[Group.objects.get(name=name) for name in groups])
+    return user
+
+
+def make_provider(**fields):
+    number = next(_numbers)
+    fields.setdefault("name", f"Träger {number}")
+    fields.setdefault("slug", f"traeger-{number}")
+    fields.setdefault("kind", Provider.Kind.FREE)
+    return Provider.objects.create(**fields)
+
+
+def make_location(provider=None, neighbourhood="lirich", **fields):
+    number = next(_numbers)
+    fields.setdefault("name", f"Standort {number}")
+    fields.setdefault("street", f"Teststraße {number}")
+    fields.setdefault("postal_code", "46049")
+    return Location.objects.create(
+        provider=provider or make_provider(),
+        neighbourhood=Neighbourhood.objects.get(slug=neighbourhood) if neighbourhood else None,
+        **fields,
+    )
+
+
+def make_offer(
+    *,
+    topics=("bildung",),
+    target_groups=("eltern",),
+    districts=(),
+    languages=("de",),
+    locations=(),
+    **fields,
+):
+    """A published offer for all ages unless the test says otherwise."""
+    number = next(_numbers)
+    fields.setdefault("title", f"Angebot {number}")
+    fields.setdefault("slug", f"angebot-{number}")
+    fields.setdefault("summary", "Ein Testangebot.")
+    fields.setdefault("status", Offer.Status.PUBLISHED)
+    if "provider" not in fields:
+        fields["provider"] = make_provider()
+    offer = Offer.objects.create(**fields)
+    offer.topics.set(Topic.objects.filter(slug__in=topics))
+    offer.target_groups.set(TargetGroup.objects.filter(slug__in=target_groups))
+    offer.districts.set(District.objects.filter(slug__in=districts))
+    offer.languages.set(Language.objects.filter(code__in=languages))
+    offer.locations.set(locations)
+    return offer
+
+
+def make_network(members=(), coordinators=(), offers=(), **fields):
+    number = next(_numbers)
+    fields.setdefault("name", f"Netzwerk {number}")
+    fields.setdefault("slug", f"netzwerk-{number}")
+    network = Network.objects.create(**fields)
+    for provider in coordinators:
+        Membership.objects.create(
+            network=network, provider=provider, role=Membership.Role.COORDINATION
+        )
+    for provider in members:
+        Membership.objects.create(network=network, provider=provider)
+    network.offers.set(offers)
+    return network
