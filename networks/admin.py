@@ -14,6 +14,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
     list_display = ["name", "coordination", "member_count", "offer_count", "contact_name"]
+    ordering = ["name"]
     list_filter = ["topics", "age_phases", "districts"]
     search_fields = ["name", "description", "contact_name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -28,7 +29,7 @@ class NetworkAdmin(admin.ModelAdmin):
                 member_total=Count("memberships", distinct=True),
                 offer_total=Count("offers", distinct=True),
             )
-            .with_related()
+            .with_memberships()
         )
 
     @admin.display(description=_("coordination"))

@@ -10,16 +10,14 @@ from offers.models import AgePhase, District, Offer, Provider, Topic, slug_const
 
 
 class NetworkQuerySet(models.QuerySet):
+    def with_memberships(self):
+        return self.prefetch_related(
+            models.Prefetch("memberships", queryset=Membership.objects.select_related("provider"))
+        )
+
     def with_related(self):
         """Everything a list of networks shows, in a fixed number of queries."""
-        return self.prefetch_related(
-            "topics",
-            "age_phases",
-            "districts",
-            models.Prefetch(
-                "memberships", queryset=Membership.objects.select_related("provider")
-            ),
-        )
+        return self.with_memberships().prefetch_related("topics", "age_phases", "districts")
 
 
 class Network(models.Model):

@@ -95,6 +95,7 @@ class LocationInline(admin.StackedInline):
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "location_count", "offer_count", "email", "phone"]
+    ordering = ["name"]
     list_filter = ["kind"]
     search_fields = ["name", "email"]
     prepopulated_fields = {"slug": ["name"]}
@@ -223,7 +224,8 @@ class OfferAdmin(admin.ModelAdmin):
         ("provider", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["title", "summary", "provider__name", "contact_name"]
-    date_hierarchy = "updated_at"
+    # Counting all offers again for "show all" costs a full scan at state scale.
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = [
         "provider",

@@ -17,7 +17,7 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, npgettext
 
 from offers.fields import HttpsURLField
 from offers.history import record_change
@@ -406,6 +406,13 @@ class OfferQuerySet(models.QuerySet):
         )
 
 
+class OfferManager(models.Manager.from_queryset(OfferQuerySet)):
+    def get_queryset(self):
+        # The search vector is only ever compared in SQL; loading it would
+        # multiply the bytes every list moves.
+        return super().get_queryset().defer("search_document")
+
+
 def _pk(obj):
     return obj.pk if isinstance(obj, models.Model) else obj
 
@@ -532,7 +539,7 @@ class Offer(models.Model):
         verbose_name=_("search document"),
     )
 
-    objects = OfferQuerySet.as_manager()
+    objects = OfferManager()
 
     class Meta:
         verbose_name = _("offer")
@@ -663,11 +670,16 @@ class Offer(models.Model):
 
 
 def describe_age(months):
-    """'6 months' or '3 years', for a non-negative age in months."""
+    """'6 months' or '3 years', for a non-negative age in months, after a preposition."""
+    # German declines after "von", "bis", "ab": "von 6 Monaten bis 3 Jahren".
     if months % 12 == 0 and months > 0:
         years = months // 12
-        return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
-    return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
+        return npgettext(
+            "age after a preposition", "%(count)d year", "%(count)d years", years
+        ) % {"count": years}
+    return npgettext(
+        "age after a preposition", "%(count)d month", "%(count)d months", months
+    ) % {"count": months}
 
 
 def describe_age_range(min_months, max_months):
@@ -683,6 +695,8 @@ def describe_age_range(min_months, max_months):
         return gettext("all ages")
     if max_months is None:
         return gettext("from %(age)s") % {"age": describe_age(min_months)}
+    if min_months == max_months:
+        return gettext("at %(age)s") % {"age": describe_age(min_months)}
     if min_months is None or min_months == 0:
         return gettext("from birth up to %(age)s") % {"age": describe_age(max_months)}
     if min_months % 12 == 0 and max_months % 12 == 0:

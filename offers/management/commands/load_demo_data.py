@@ -31,25 +31,30 @@ class Command(BaseCommand):
             help=f"Create the coordinator login '{DEMO_USERNAME}' (only with DEBUG on).",
         )
 
-    def handle(self, *args, offers, demo_login, **options):
+    def handle(self, *args, offers, demo_login, verbosity, **options):
+        self.verbosity = verbosity
         if offers < 0:
             raise CommandError("--offers must not be negative.")
         if demo_login and not settings.DEBUG:
             raise CommandError("The demo login is for local development only: DEBUG is off.")
         started = time.monotonic()
         stats = load_demo_data()
-        self.stdout.write(
+        self._say(
             f"Demo data: {stats.providers} providers, {stats.locations} locations, "
             f"{stats.offers} offers, {stats.networks} networks created."
         )
         if offers:
             added = generate_offers(offers, progress=self._progress)
-            self.stdout.write(
+            self._say(
                 f"Generated offers: {added} added, {offers} in all "
                 f"({time.monotonic() - started:.1f} s)."
             )
         if demo_login:
             self._create_demo_login()
+
+    def _say(self, message):
+        if self.verbosity > 0:
+            self.stdout.write(message)
 
     def _progress(self, done):
         if self.verbosity > 1:

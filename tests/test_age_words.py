@@ -1,0 +1,29 @@
+import pytest
+from django.utils import translation
+
+from offers.models import describe_age_range
+
+
+@pytest.mark.parametrize(
+    "minimum, maximum, words",
+    [
+        (None, None, "für alle Altersgruppen"),
+        (-9, -1, "in der Schwangerschaft"),
+        (-9, 12, "von der Schwangerschaft bis 1 Jahr"),
+        (-4, None, "ab der Schwangerschaft"),
+        (0, 36, "von der Geburt bis 3 Jahren"),
+        (None, 11, "von der Geburt bis 11 Monaten"),
+        (12, 36, "von 1 bis 3 Jahren"),
+        (6, 36, "von 6 Monaten bis 3 Jahren"),
+        (192, None, "ab 16 Jahren"),
+        (36, 36, "mit 3 Jahren"),
+    ],
+)
+def test_age_ranges_read_as_families_say_them(minimum, maximum, words):
+    with translation.override("de"):
+        assert describe_age_range(minimum, maximum) == words
+
+
+def test_age_ranges_in_english():
+    with translation.override("en"):
+        assert describe_age_range(6, 36) == "from 6 months to 3 years"

@@ -1,0 +1,122 @@
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from networks.models import Membership, Network
+from offers.models import AgePhase, District, Location, Offer, Provider, Topic
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [Provider, Location, Offer, Network, Membership]
+
+
+def snapshot():
+    """Every row of the demo models, with their relations, as plain values."""
+    rows = {model.__name__: sorted(map(repr, model.objects.values_list())) for model in MODELS}
+    for relation in ("topics", "target_groups", "districts", "languages", "locations"):
+        through = getattr(Offer, relation).through
+        rows[relation] = sorted(map(repr, through.objects.values_list()))
+    return rows
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo_data", verbosity=0)
+
+
+def test_demo_data_is_a_realistic_city(demo):
+    assert Offer.objects.count() >= 150
+    assert Provider.objects.count() >= 40
+    assert Location.objects.count() >= 60
+    assert Network.objects.count() >= 6
+    assert set(Network.objects.values_list("name", flat=True)) >= {
+        "Netzwerk Frühe Hilfen",
+        "Bündnis für Familie",
+        "AG Chancengleichheit",
+        "Netzwerk Familienzentren",
+        "achtung – Kinder von Anfang an begleiten",
+    }
+
+
+def test_demo_offers_cover_every_phase_topic_and_social_area(demo):
+    published = Offer.objects.published()
+    for phase in AgePhase.objects.all():
+        assert published.in_phase(phase).exists(), phase
+    for topic in Topic.objects.all():
+        assert published.with_topic(topic).exists(), topic
+    for district in District.objects.all():
+        assert published.in_district(district).filter(citywide=False).exists(), district
+
+
+def test_demo_data_has_every_state_coordinators_meet(demo):
+    states = dict(Offer.objects.values_list("status").annotate(n=Count("pk")))
+    expired = Offer.objects.filter(status=Offer.Status.PUBLISHED).exclude(
+        pk__in=Offer.objects.published()
+    )
+
+    assert states.keys() == set(Offer.Status.values)
+    assert expired.exists()
+    assert Offer.objects.needs_verification().exists()
+
+
+def test_demo_contacts_are_fictional(demo):
+    emails = list(Offer.objects.values_list("contact_email", flat=True)) + list(
+        Provider.objects.values_list("email", flat=True)
+    )
+    phones = list(Offer.objects.values_list("contact_phone", flat=True))
+
+    assert all(re.fullmatch(r"[a-z.\-]+@([a-z\-]+\.)?example\.org", email) for email in emails)
+    assert all(re.fullmatch(r"0208 000-\d{4}", phone) for phone in phones)
+
+
+def test_demo_texts_have_correct_umlauts(demo):
+    texts = " ".join(f"{title} {description}" for title, description in Offer.objects.values_list("title", "description"))
+
+    assert "Mütter" in texts and "Sprachförderung" in texts and "Rückbildungskurs" in texts
+    assert "Ã" not in texts and "\ufffd" not in texts
+
+
+def test_loading_twice_changes_nothing(demo):
+    before = snapshot()
+
+    call_command("load_demo_data", verbosity=0)
+
+    assert snapshot() == before
+
+
+def test_generated_offers_top_up_to_the_number_asked(demo):
+    call_command("load_demo_data", offers=30, verbosity=0)
+    call_command("load_demo_data", offers=30, verbosity=0)
+    generated = Offer.objects.filter(slug__startswith="generiert-")
+
+    assert generated.count() == 30
+    call_command("load_demo_data", offers=45, verbosity=0)
+    assert generated.count() == 45
+    assert not generated.annotate(n=Count("topics")).filter(n=0).exists()
+    assert not generated.annotate(n=Count("languages")).filter(n=0).exists()
+
+
+def test_generated_offers_are_searchable(demo):
+    call_command("load_demo_data", offers=40, verbosity=0)
+    offer = Offer.objects.filter(slug__startswith="generiert-").first()
+    word = offer.title.split()[0]
+
+    assert offer in Offer.objects.search(word)
+
+
+def test_demo_login_is_refused_without_debug(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo_data", demo_login=True, verbosity=0)
+
+
+def test_demo_login_opens_the_admin(db, settings, client):
+    settings.DEBUG = True
+    call_command("load_demo_data", demo_login=True, verbosity=0)
+
+    assert client.login(username="koordination", password="oberhausen-demo")
+    response = client.get("/admin/offers/offer/")
+    assert response.status_code == 200
