@@ -1,0 +1,69 @@
+# Präventionsangebote Oberhausen. The two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL := postgres://app:app@127.0.0.1:5432/app
+DEV_ENV := DEBUG=true
+# Tests run with production-like settings (DEBUG off); the key is for tests only.
+TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1
+PYTEST_ARGS ?=
+
+.PHONY: run test test-postgres test-sqlite postgres messages clean
+
+## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 on SQLite
+run: $(VENV)/.installed-run
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py load_demo_data --demo-login
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: install, start PostgreSQL, run the whole suite on PostgreSQL and then on SQLite
+test: $(VENV)/.installed-dev postgres
+	@status=0; \
+	echo "== Test suite on PostgreSQL"; \
+	DATABASE_URL=$(PG_URL) $(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
+	echo "== Test suite on SQLite"; \
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
+	if [ $$status -ne 0 ]; then echo "== The suite failed on at least one database."; fi; \
+	exit $$status
+
+test-postgres: $(VENV)/.installed-dev postgres
+	DATABASE_URL=$(PG_URL) $(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+test-sqlite: $(VENV)/.installed-dev
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+postgres:
+	@bash scripts/postgres-up.sh app app app
+
+## messages: refresh and compile the German catalogue (needs GNU gettext)
+messages: $(VENV)/.installed-dev
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l de --no-location --ignore=.venv --ignore=tests
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages -l de --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles *.egg-info .pytest_cache
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
+		|| { echo "Python 3.11 is needed; $(PYTHON) is $$($(PYTHON) --version 2>&1)."; exit 1; }
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+		rm -rf $(VENV); \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing python3-venv from Debian ..."; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null && \
+			$(PYTHON) -m venv $(VENV); \
+		else \
+			echo "Cannot create a virtualenv: run 'sudo apt-get install python3-venv' first."; exit 1; \
+		fi; }
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@ $(VENV)/.installed-run

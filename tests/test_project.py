@@ -1,0 +1,35 @@
+"""Checks of the project as a whole: migrations, translations."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+PO_FILE = Path(__file__).resolve().parent.parent / "locale/de/LC_MESSAGES/django.po"
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_german_catalogue_is_complete():
+    catalogue = polib.pofile(str(PO_FILE))
+
+    assert catalogue.untranslated_entries() == []
+    assert catalogue.fuzzy_entries() == []
+
+
+def test_compiled_german_catalogue_matches_its_source():
+    """The committed .mo must hold every translation of the .po (run `make messages`)."""
+    catalogue = polib.pofile(str(PO_FILE))
+    with translation.override("de"):
+        for entry in catalogue.translated_entries():
+            if entry.msgid_plural:
+                continue
+            if entry.msgctxt:
+                assert translation.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr
+            else:
+                assert translation.gettext(entry.msgid) == entry.msgstr, entry.msgid
