@@ -136,40 +136,39 @@ class LocationAdmin(admin.ModelAdmin):
 # --- Offers -------------------------------------------------------------------------------
 
 
-class PhaseFilter(admin.SimpleListFilter):
+class VocabularyFilter(admin.SimpleListFilter):
+    """Filters offers by a vocabulary entry's slug through an OfferQuerySet method."""
+
+    model = None
+    queryset_method = None
+
+    def lookups(self, request, model_admin):
+        return [(entry.slug, entry.name) for entry in self.model.objects.all()]
+
+    def queryset(self, request, queryset):
+        entry = self.model.objects.filter(slug=self.value()).first() if self.value() else None
+        return getattr(queryset, self.queryset_method)(entry) if entry else queryset
+
+
+class PhaseFilter(VocabularyFilter):
     title = _("age phase")
     parameter_name = "phase"
-
-    def lookups(self, request, model_admin):
-        return [(phase.slug, phase.name) for phase in AgePhase.objects.all()]
-
-    def queryset(self, request, queryset):
-        phase = AgePhase.objects.filter(slug=self.value()).first() if self.value() else None
-        return queryset.in_phase(phase) if phase else queryset
+    model = AgePhase
+    queryset_method = "in_phase"
 
 
-class DistrictFilter(admin.SimpleListFilter):
+class DistrictFilter(VocabularyFilter):
     title = _("social area")
     parameter_name = "sozialraum"
-
-    def lookups(self, request, model_admin):
-        return [(district.slug, district.name) for district in District.objects.all()]
-
-    def queryset(self, request, queryset):
-        district = District.objects.filter(slug=self.value()).first() if self.value() else None
-        return queryset.in_district(district) if district else queryset
+    model = District
+    queryset_method = "in_district"
 
 
-class TopicFilter(admin.SimpleListFilter):
+class TopicFilter(VocabularyFilter):
     title = _("topic")
     parameter_name = "thema"
-
-    def lookups(self, request, model_admin):
-        return [(topic.slug, topic.name) for topic in Topic.objects.all()]
-
-    def queryset(self, request, queryset):
-        topic = Topic.objects.filter(slug=self.value()).first() if self.value() else None
-        return queryset.with_topic(topic) if topic else queryset
+    model = Topic
+    queryset_method = "with_topic"
 
 
 class VerificationFilter(admin.SimpleListFilter):

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from networks.models import Membership, Network
+from offers.demo import generate_offers
 from offers.models import AgePhase, District, Location, Offer, Provider, Topic
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +121,12 @@ def test_demo_login_opens_the_admin(db, settings, client):
     assert client.login(username="koordination", password="oberhausen-demo")
     response = client.get("/admin/offers/offer/")
     assert response.status_code == 200
+
+
+def test_generated_offers_are_inserted_in_bulk(demo, django_assert_max_num_queries):
+    # 600 offers with five relations each: a few statements per batch (SQLite splits
+    # them at 999 parameters), never one per offer.
+    with django_assert_max_num_queries(60):
+        added = generate_offers(600, batch_size=200)
+
+    assert added == 600
