@@ -1,11 +1,29 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 
 admin.site.site_header = _("Prevention offers Oberhausen – coordination")
 admin.site.site_title = _("Prevention offers Oberhausen")
 admin.site.index_title = _("Curate offers, providers and networks")
 
+
+def page(template):
+    return TemplateView.as_view(template_name=f"pages/{template}.html")
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
 ]
+
+# German pages without prefix, other languages under /en/ …: links stay shareable
+# and no cookie is needed to remember the language.
+urlpatterns += i18n_patterns(
+    path("", include("offers.urls")),
+    path("netzwerke/", include("networks.urls")),
+    path("impressum/", page("imprint"), name="imprint"),
+    path("datenschutz/", page("privacy"), name="privacy"),
+    path("barrierefreiheit/", page("accessibility"), name="accessibility"),
+    prefix_default_language=False,
+)

@@ -322,29 +322,39 @@ class Location(models.Model):
 # --- Offers -------------------------------------------------------------------
 
 
+def published_q(prefix="", today=None):
+    """The condition of published(), for aggregates over related offers (prefix 'offers__')."""
+    today = today or timezone.localdate()
+    return Q(**{f"{prefix}status": OfferStatus.PUBLISHED}) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": today})
+    )
+
+
+def age_overlap_q(min_months, max_months, prefix=""):
+    """Offers whose age range overlaps the inclusive range [min_months, max_months]."""
+    return (
+        Q(**{f"{prefix}min_age_months__isnull": True})
+        | Q(**{f"{prefix}min_age_months__lte": max_months})
+    ) & (
+        Q(**{f"{prefix}max_age_months__isnull": True})
+        | Q(**{f"{prefix}max_age_months__gte": min_months})
+    )
+
+
 class OfferQuerySet(models.QuerySet):
     """The vocabulary every view, filter, export and test speaks about offers."""
 
     def published(self, today=None):
         """Published and not yet expired: what the public may see."""
-        today = today or timezone.localdate()
-        return self.filter(status=Offer.Status.PUBLISHED).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=today)
-        )
+        return self.filter(published_q(today=today))
 
     def for_age_months(self, months):
         """Offers whose age range contains ``months`` (negative: pregnancy)."""
-        return self.filter(
-            Q(min_age_months__isnull=True) | Q(min_age_months__lte=months),
-            Q(max_age_months__isnull=True) | Q(max_age_months__gte=months),
-        )
+        return self.filter(age_overlap_q(months, months))
 
     def for_age_range(self, min_months, max_months):
         """Offers whose age range overlaps the inclusive range given."""
-        return self.filter(
-            Q(min_age_months__isnull=True) | Q(min_age_months__lte=max_months),
-            Q(max_age_months__isnull=True) | Q(max_age_months__gte=min_months),
-        )
+        return self.filter(age_overlap_q(min_months, max_months))
 
     def in_phase(self, phase):
         return self.for_age_range(phase.min_months, phase.max_months)
@@ -371,6 +381,9 @@ class OfferQuerySet(models.QuerySet):
             offer_id=OuterRef("pk"), language_id=_pk(language)
         )
         return self.filter(Exists(held_in))
+
+    def by_provider(self, provider):
+        return self.filter(provider_id=_pk(provider))
 
     def free_of_charge(self):
         return self.filter(cost=Offer.Cost.FREE)
@@ -665,15 +678,38 @@ class Offer(models.Model):
     # --- Presentation --------------------------------------------------------------
 
     @property
+    def place_modes(self):
+        """How the offer reaches families besides its locations, in words."""
+        modes = [
+            (self.citywide, _("citywide")),
+            (self.outreach, _("comes to the family")),
+            (self.online, _("online")),
+        ]
+        return [str(label) for flag, label in modes if flag]
+
+    @property
     def age_range_display(self):
         return describe_age_range(self.min_age_months, self.max_age_months)
 
 
-def describe_age(months):
+def _whole_years(months, upper):
+    """Years when ``months`` is a whole number of years for the bound given.
+
+    A lower bound of 36 is the third birthday; an upper bound of 71 is the
+    last month before the sixth, so a child of 5 years still fits.
+    """
+    if upper and months >= 23 and (months + 1) % 12 == 0:
+        return (months + 1) // 12 - 1
+    if months > 0 and months % 12 == 0:
+        return months // 12
+    return None
+
+
+def describe_age(months, upper=False):
     """'6 months' or '3 years', for a non-negative age in months, after a preposition."""
     # German declines after "von", "bis", "ab": "von 6 Monaten bis 3 Jahren".
-    if months % 12 == 0 and months > 0:
-        years = months // 12
+    years = _whole_years(months, upper)
+    if years:
         return npgettext(
             "age after a preposition", "%(count)d year", "%(count)d years", years
         ) % {"count": years}
@@ -684,13 +720,14 @@ def describe_age(months):
 
 def describe_age_range(min_months, max_months):
     """An age range in words, as families read it ('from 1 to 3 years')."""
-    starts_in_pregnancy = min_months is not None and min_months < 0
     if max_months is not None and max_months < 0:
         return gettext("during pregnancy")
-    if starts_in_pregnancy:
+    if min_months is not None and min_months < 0:
         if max_months is None:
             return gettext("from pregnancy on")
-        return gettext("from pregnancy up to %(age)s") % {"age": describe_age(max_months)}
+        return gettext("from pregnancy up to %(age)s") % {
+            "age": describe_age(max_months, upper=True)
+        }
     if min_months in (None, 0) and max_months is None:
         return gettext("all ages")
     if max_months is None:
@@ -698,13 +735,11 @@ def describe_age_range(min_months, max_months):
     if min_months == max_months:
         return gettext("at %(age)s") % {"age": describe_age(min_months)}
     if min_months is None or min_months == 0:
-        return gettext("from birth up to %(age)s") % {"age": describe_age(max_months)}
-    if min_months % 12 == 0 and max_months % 12 == 0:
-        return gettext("from %(min)d to %(max)d years") % {
-            "min": min_months // 12,
-            "max": max_months // 12,
-        }
+        return gettext("from birth up to %(age)s") % {"age": describe_age(max_months, upper=True)}
+    low, high = _whole_years(min_months, upper=False), _whole_years(max_months, upper=True)
+    if low and high:
+        return gettext("from %(min)d to %(max)d years") % {"min": low, "max": high}
     return gettext("from %(min)s to %(max)s") % {
         "min": describe_age(min_months),
-        "max": describe_age(max_months),
+        "max": describe_age(max_months, upper=True),
     }

@@ -17,6 +17,11 @@ from offers.models import describe_age_range
         (6, 36, "von 6 Monaten bis 3 Jahren"),
         (192, None, "ab 16 Jahren"),
         (36, 36, "mit 3 Jahren"),
+        (0, 71, "von der Geburt bis 5 Jahren"),
+        (36, 71, "von 3 bis 5 Jahren"),
+        (192, 323, "von 16 bis 26 Jahren"),
+        (-9, 35, "von der Schwangerschaft bis 2 Jahren"),
+        (1, 9, "von 1 Monat bis 9 Monaten"),
     ],
 )
 def test_age_ranges_read_as_families_say_them(minimum, maximum, words):

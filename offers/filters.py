@@ -1,0 +1,169 @@
+"""The public offer filter: German query parameters onto the OfferQuerySet vocabulary.
+
+Parameters: q, alter, phase, thema, sozialraum, zielgruppe, sprache,
+kostenlos, barrierefrei, traeger, sortierung. Values that name objects are
+slugs (languages: their ISO code). An invalid value is reported next to its
+field and otherwise ignored, so a shared link with a typo still shows offers.
+"""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from offers.models import AgePhase, District, Language, Provider, TargetGroup, Topic
+
+# The start page's age buttons, as ranges of whole years.
+AGE_RANGES = [(1, 2), (3, 5), (6, 9), (10, 15), (16, 27)]
+MAX_AGE_YEARS = 27
+
+
+def age_choices():
+    ranges = [(f"{low}-{high}", _("%(low)d to %(high)d years") % {"low": low, "high": high})
+              for low, high in AGE_RANGES]
+    years = [("0", _("under 1 year"))] + [
+        (str(age), ngettext("%(age)d year", "%(age)d years", age) % {"age": age})
+        for age in range(1, MAX_AGE_YEARS + 1)
+    ]
+    return [
+        ("", _("any age")),
+        (_("Exact age"), years),
+        (_("Age range"), ranges),
+    ]
+
+
+def parse_age(value):
+    """'2' → months 24–35; '1-2' → months 12–35."""
+    low, _, high = value.partition("-")
+    low, high = int(low), int(high or low)
+    return low * 12, high * 12 + 11
+
+
+class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice by slug that filters through an OfferQuerySet method."""
+
+    def __init__(self, *args, queryset_method, to_field_name="slug", **kwargs):
+        self.queryset_method = queryset_method
+        super().__init__(*args, to_field_name=to_field_name, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        return getattr(qs, self.queryset_method)(value)
+
+
+class FlagFilter(django_filters.Filter):
+    """A checkbox sent as ``name=1`` that applies an OfferQuerySet method when ticked."""
+
+    field_class = forms.BooleanField
+
+    def __init__(self, *args, queryset_method, **kwargs):
+        self.queryset_method = queryset_method
+        super().__init__(*args, required=False, **kwargs)
+
+    def filter(self, qs, value):
+        return getattr(qs, self.queryset_method)() if value else qs
+
+
+class OfferFilter(django_filters.FilterSet):
+    SORT_RELEVANCE = "relevanz"
+    SORT_TITLE = "titel"
+    SORT_VERIFIED = "geprueft"
+    SORT_NEWEST = "neu"
+
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_search", max_length=200, strip=True
+    )
+    alter = django_filters.ChoiceFilter(
+        label=_("Age of your child"), choices=age_choices, method="filter_age", empty_label=None
+    )
+    phase = SlugChoiceFilter(
+        label=_("Age phase"), queryset=AgePhase.objects.all(), queryset_method="in_phase"
+    )
+    thema = SlugChoiceFilter(
+        label=_("Topic"), queryset=Topic.objects.all(), queryset_method="with_topic"
+    )
+    sozialraum = SlugChoiceFilter(
+        label=_("Social area"), queryset=District.objects.all(), queryset_method="in_district"
+    )
+    zielgruppe = SlugChoiceFilter(
+        label=_("For whom"), queryset=TargetGroup.objects.all(), queryset_method="for_target_group"
+    )
+    sprache = SlugChoiceFilter(
+        label=_("Language"),
+        queryset=Language.objects.all(),
+        queryset_method="in_language",
+        to_field_name="code",
+    )
+    traeger = SlugChoiceFilter(
+        label=_("Provider"), queryset=Provider.objects.all(), queryset_method="by_provider"
+    )
+    kostenlos = FlagFilter(label=_("Free of charge only"), queryset_method="free_of_charge")
+    barrierefrei = FlagFilter(
+        label=_("Wheelchair accessible only"), queryset_method="wheelchair_accessible"
+    )
+    sortierung = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=[
+            (SORT_RELEVANCE, _("best match")),
+            (SORT_TITLE, _("title A–Z")),
+            (SORT_VERIFIED, _("recently verified")),
+            (SORT_NEWEST, _("newest")),
+        ],
+        method="filter_nothing",
+        empty_label=None,
+    )
+
+    # Facets whose options show counts, in the order the page shows them.
+    FACETS = ["alter", "phase", "sozialraum", "thema", "zielgruppe", "sprache", "traeger"]
+    FLAGS = ["kostenlos", "barrierefrei"]
+
+    def filter_search(self, qs, name, value):
+        return qs.search(value)
+
+    def filter_age(self, qs, name, value):
+        return qs.for_age_range(*parse_age(value))
+
+    def filter_nothing(self, qs, name, value):
+        return qs
+
+    @property
+    def cleaned(self):
+        """The valid part of the input; invalid fields are left out (and shown as errors)."""
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()
+        return self.form.cleaned_data
+
+    @property
+    def active(self):
+        """The valid, non-empty filter values (sorting excluded)."""
+        return {
+            name: value
+            for name, value in self.cleaned.items()
+            if name != "sortierung" and value not in (None, "", False)
+        }
+
+    def queryset_without(self, excluded):
+        """The selection with every active filter applied except ``excluded``."""
+        qs = self.queryset.all()
+        for name, value in self.active.items():
+            if name != excluded:
+                qs = self.filters[name].filter(qs, value)
+        return qs
+
+    @property
+    def sort_order(self):
+        chosen = self.cleaned.get("sortierung")
+        if chosen in (None, "") or (chosen == self.SORT_RELEVANCE and "q" not in self.active):
+            chosen = self.SORT_RELEVANCE if "q" in self.active else self.SORT_TITLE
+        return chosen
+
+    def sorted_qs(self):
+        order = {
+            self.SORT_RELEVANCE: ["-rank", "title"],
+            self.SORT_TITLE: ["title"],
+            self.SORT_VERIFIED: ["-last_verified_at", "title"],
+            self.SORT_NEWEST: ["-published_at", "-pk"],
+        }[self.sort_order]
+        return self.qs.order_by(*order, "pk")

@@ -1,0 +1,47 @@
+import json
+import re
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info
+
+register = template.Library()
+
+# As django.utils.html.json_script does: no "</script>" or "<!--" can end the block early.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data):
+    """Data for <script type="application/ld+json">, safe against '</script>'."""
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES))
+
+
+@register.filter
+def tel_uri(number):
+    """'0208 000-1234' → 'tel:+492080001234' so phones dial it from anywhere."""
+    digits = re.sub(r"[^\d+]", "", number or "")
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    elif digits.startswith("0"):
+        digits = "+49" + digits[1:]
+    return f"tel:{digits}"
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The current page in every language of the site."""
+    request = context.get("request")
+    path = request.get_full_path() if request else "/"
+    current = context.get("LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    return [
+        {
+            "code": code,
+            "name_local": get_language_info(code)["name_local"],
+            "url": translate_url(path, code),
+            "current": code == current,
+        }
+        for code, _ in settings.LANGUAGES
+    ]

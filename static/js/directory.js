@@ -1,0 +1,80 @@
+// Progressive enhancement for the offer directory. Without JavaScript every
+// form submits normally; with it, filter changes update the results in place
+// (the server renders the same fragment) and the address stays shareable.
+(function () {
+  "use strict";
+
+  function queryOf(form) {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      if (String(value).trim() !== "") params.append(name, value);
+    });
+    var query = params.toString();
+    return query ? "?" + query : "";
+  }
+
+  function announce(text) {
+    var status = document.getElementById("directory-status");
+    if (status) status.textContent = text;
+  }
+
+  function openFiltersOnWideScreens() {
+    var filters = document.getElementById("filters");
+    if (filters && window.matchMedia("(min-width: 60rem)").matches) filters.open = true;
+  }
+
+  function load(url, push) {
+    var directory = document.getElementById("directory");
+    var focusedId = document.activeElement && document.activeElement.id;
+    directory.setAttribute("aria-busy", "true");
+    return fetch(url, { headers: { "X-Partial": "1" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var wrapper = document.createElement("div");
+        wrapper.innerHTML = html;
+        var fresh = wrapper.querySelector("#directory");
+        directory.replaceWith(fresh);
+        if (push) window.history.pushState({ directory: true }, "", url);
+        openFiltersOnWideScreens();
+        bind();
+        var again = focusedId && document.getElementById(focusedId);
+        if (again) again.focus();
+        var heading = document.getElementById("results-heading");
+        if (heading) announce(heading.textContent.trim());
+      })
+      .catch(function () {
+        window.location.assign(url); // let the browser show whatever the server says
+      });
+  }
+
+  function bind() {
+    var form = document.getElementById("filter-form");
+    if (!form) return;
+    var path = form.getAttribute("action");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      load(path + queryOf(form), true);
+    });
+    form.querySelectorAll("[data-autosubmit]").forEach(function (control) {
+      control.addEventListener("change", function () {
+        load(path + queryOf(form), true);
+      });
+    });
+  }
+
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
+  if (document.getElementById("directory")) {
+    openFiltersOnWideScreens();
+    bind();
+    window.addEventListener("popstate", function () {
+      load(window.location.pathname + window.location.search, false);
+    });
+  }
+})();
