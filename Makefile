@@ -11,7 +11,7 @@ DEV_ENV := DEBUG=true
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: run test test-postgres test-sqlite postgres messages clean
+.PHONY: run test test-postgres test-sqlite postgres test-tools messages clean
 
 ## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 on SQLite
 run: $(VENV)/.installed-run
@@ -20,7 +20,7 @@ run: $(VENV)/.installed-run
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: install, start PostgreSQL, run the whole suite on PostgreSQL and then on SQLite
-test: $(VENV)/.installed-dev postgres
+test: $(VENV)/.installed-dev postgres test-tools
 	@status=0; \
 	echo "== Test suite on PostgreSQL"; \
 	DATABASE_URL=$(PG_URL) $(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
@@ -29,14 +29,18 @@ test: $(VENV)/.installed-dev postgres
 	if [ $$status -ne 0 ]; then echo "== The suite failed on at least one database."; fi; \
 	exit $$status
 
-test-postgres: $(VENV)/.installed-dev postgres
+test-postgres: $(VENV)/.installed-dev postgres test-tools
 	DATABASE_URL=$(PG_URL) $(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
-test-sqlite: $(VENV)/.installed-dev
+test-sqlite: $(VENV)/.installed-dev test-tools
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 postgres:
 	@bash scripts/postgres-up.sh app app app
+
+## test-tools: Chromium, Java and the npm test tools (axe-core, vnu-jar)
+test-tools:
+	@bash scripts/test-tools-up.sh
 
 ## messages: refresh and compile the German catalogue (needs GNU gettext)
 messages: $(VENV)/.installed-dev
@@ -44,7 +48,7 @@ messages: $(VENV)/.installed-dev
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages -l de --ignore=.venv
 
 clean:
-	rm -rf $(VENV) staticfiles *.egg-info .pytest_cache
+	rm -rf $(VENV) node_modules staticfiles *.egg-info .pytest_cache
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \

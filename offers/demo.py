@@ -27,6 +27,7 @@ from offers.models import (
     Topic,
 )
 from offers.text import german_slugify
+from offers.vocabulary import load_vocabulary
 
 GENERATED_SLUG_PREFIX = "generiert-"
 # A few neighbourhood offers are left out on purpose: the chain matrix should show gaps.
@@ -50,6 +51,7 @@ def load_demo_data(today=None):
     today = today or timezone.localdate()
     stats = DemoStats()
     with transaction.atomic():
+        load_vocabulary()
         providers = _load_providers(stats)
         locations = _load_locations(providers, stats)
         offers_by_key = _load_offers(providers, locations, today, stats)

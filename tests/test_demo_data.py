@@ -130,3 +130,15 @@ def test_generated_offers_are_inserted_in_bulk(demo, django_assert_max_num_queri
         added = generate_offers(600, batch_size=200)
 
     assert added == 600
+
+
+def test_demo_data_restores_missing_vocabulary_but_keeps_edits(db):
+    from offers.models import Neighbourhood
+
+    Topic.objects.filter(slug="sport").update(name="Sport und Bewegung")
+    Neighbourhood.objects.filter(slug="holten").delete()
+
+    call_command("load_demo_data", verbosity=0)
+
+    assert Topic.objects.get(slug="sport").name == "Sport und Bewegung"
+    assert Neighbourhood.objects.get(slug="holten").district.slug == "sterkrade-nord"

@@ -5,8 +5,13 @@
   "use strict";
 
   function queryOf(form) {
+    // Leave out empty fields and a sort order that is the default anyway,
+    // so the shared address says only what the family chose.
     var params = new URLSearchParams();
     new FormData(form).forEach(function (value, name) {
+      var control = form.elements[name];
+      var option = control && control.selectedOptions && control.selectedOptions[0];
+      if (option && option.hasAttribute("data-default")) return;
       if (String(value).trim() !== "") params.append(name, value);
     });
     var query = params.toString();
@@ -26,6 +31,8 @@
   function load(url, push) {
     var directory = document.getElementById("directory");
     var focusedId = document.activeElement && document.activeElement.id;
+    var filters = document.getElementById("filters");
+    var filtersOpen = filters && filters.open;
     directory.setAttribute("aria-busy", "true");
     return fetch(url, { headers: { "X-Partial": "1" }, credentials: "same-origin" })
       .then(function (response) {
@@ -38,6 +45,8 @@
         var fresh = wrapper.querySelector("#directory");
         directory.replaceWith(fresh);
         if (push) window.history.pushState({ directory: true }, "", url);
+        var freshFilters = document.getElementById("filters");
+        if (freshFilters && filtersOpen) freshFilters.open = true;
         openFiltersOnWideScreens();
         bind();
         var again = focusedId && document.getElementById(focusedId);

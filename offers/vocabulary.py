@@ -1,0 +1,164 @@
+"""The city's vocabulary as shipped: Stadtbezirke, Sozialräume, Stadtteile, age
+phases, topics, target groups and languages.
+
+Migration 0002 loads it; load_demo_data makes sure it is there. All of it
+stays editable in the admin, and loading only creates what is missing, so a
+coordinator's corrections survive. Which Stadtteil lies in which Sozialraum
+is a plausible reading, not an official list (see README).
+"""
+
+from django.apps import apps as global_apps
+
+from offers.text import german_slugify
+
+BOROUGHS = [
+    ("alt-oberhausen", "Alt-Oberhausen"),
+    ("osterfeld", "Osterfeld"),
+    ("sterkrade", "Sterkrade"),
+]
+
+# (slug, name, borough slug, [Stadtteile])
+DISTRICTS = [
+    ("alstaden-lirich", "Alstaden/Lirich", "alt-oberhausen", ["Alstaden", "Lirich"]),
+    (
+        "mitte-styrum",
+        "Mitte/Styrum",
+        "alt-oberhausen",
+        ["Oberhausen-Mitte", "Marienviertel", "Styrum", "Bermensfeld", "Neue Mitte"],
+    ),
+    (
+        "oberhausen-ost",
+        "Oberhausen-Ost",
+        "alt-oberhausen",
+        ["Dümpten", "Schlad", "Borbeck", "Knappenviertel"],
+    ),
+    (
+        "osterfeld",
+        "Osterfeld",
+        "osterfeld",
+        [
+            "Osterfeld-Mitte",
+            "Eisenheim",
+            "Klosterhardt",
+            "Osterfeld-Heide",
+            "Rothebusch",
+            "Stemmersberg",
+            "Vondern",
+            "Vonderort",
+        ],
+    ),
+    (
+        "sterkrade-mitte",
+        "Sterkrade-Mitte",
+        "sterkrade",
+        ["Sterkrade-Mitte", "Buschhausen", "Alsfeld", "Schwarze Heide", "Tackenberg", "Biefang"],
+    ),
+    (
+        "sterkrade-nord",
+        "Sterkrade-Nord",
+        "sterkrade",
+        ["Holten", "Barmingholten", "Schmachtendorf", "Königshardt", "Walsumermark"],
+    ),
+]
+
+# (slug, name, first month, last month) — months relative to birth, inclusive.
+AGE_PHASES = [
+    ("schwangerschaft-geburt", "Schwangerschaft & Geburt", -9, -1),
+    ("0-3", "0–3 Jahre", 0, 35),
+    ("3-6", "3–6 Jahre", 36, 71),
+    ("6-10", "6–10 Jahre", 72, 119),
+    ("10-16", "10–16 Jahre", 120, 191),
+    ("16-27", "16–27 Jahre (Übergang Schule–Beruf)", 192, 323),
+]
+
+TOPICS = [
+    ("betreuung", "Betreuung"),
+    ("bildung", "Bildung"),
+    ("erziehung", "Erziehung"),
+    ("gesundheit", "Gesundheit"),
+    ("kultur", "Kultur"),
+    ("wirtschaft", "Wirtschaft"),
+    ("stadtentwicklung", "Stadtentwicklung"),
+    ("soziales", "Soziales"),
+    ("sport", "Sport"),
+    ("mobilitaet", "Mobilität"),
+    ("beratung", "Beratung"),
+    ("fruehe-hilfen", "Frühe Hilfen"),
+    ("sprache", "Sprache"),
+]
+
+TARGET_GROUPS = [
+    ("schwangere", "Schwangere"),
+    ("eltern", "Eltern"),
+    ("kinder", "Kinder"),
+    ("jugendliche", "Jugendliche"),
+    ("junge-erwachsene", "junge Erwachsene"),
+    ("fachkraefte", "Fachkräfte"),
+]
+
+LANGUAGES = [
+    ("de", "Deutsch", "Deutsch"),
+    ("en", "Englisch", "English"),
+    ("tr", "Türkisch", "Türkçe"),
+    ("ar", "Arabisch", "العربية"),
+    ("ru", "Russisch", "Русский"),
+    ("uk", "Ukrainisch", "Українська"),
+    ("pl", "Polnisch", "Polski"),
+    ("ro", "Rumänisch", "Română"),
+    ("bg", "Bulgarisch", "Български"),
+    ("el", "Griechisch", "Ελληνικά"),
+    ("it", "Italienisch", "Italiano"),
+    ("es", "Spanisch", "Español"),
+    ("fr", "Französisch", "Français"),
+    ("fa", "Persisch", "فارسی"),
+    ("ku", "Kurdisch", "Kurdî"),
+    ("sq", "Albanisch", "Shqip"),
+    ("sr", "Serbisch", "Српски"),
+    ("hr", "Kroatisch", "Hrvatski"),
+    ("bs", "Bosnisch", "Bosanski"),
+    ("ti", "Tigrinya", "ትግርኛ"),
+    ("ps", "Paschtu", "پښتو"),
+    ("so", "Somali", "Soomaali"),
+]
+
+
+def load_vocabulary(apps=global_apps):
+    """Create whatever part of the shipped vocabulary is missing; never overwrite edits."""
+    Borough = apps.get_model("offers", "Borough")
+    District = apps.get_model("offers", "District")
+    Neighbourhood = apps.get_model("offers", "Neighbourhood")
+    AgePhase = apps.get_model("offers", "AgePhase")
+    Topic = apps.get_model("offers", "Topic")
+    TargetGroup = apps.get_model("offers", "TargetGroup")
+    Language = apps.get_model("offers", "Language")
+
+    boroughs = {}
+    for position, (slug, name) in enumerate(BOROUGHS):
+        boroughs[slug], _ = Borough.objects.get_or_create(
+            slug=slug, defaults={"name": name, "position": position}
+        )
+    for position, (slug, name, borough, neighbourhoods) in enumerate(DISTRICTS):
+        district, _ = District.objects.get_or_create(
+            slug=slug,
+            defaults={"name": name, "borough": boroughs[borough], "position": position},
+        )
+        for neighbourhood in neighbourhoods:
+            Neighbourhood.objects.get_or_create(
+                slug=german_slugify(neighbourhood),
+                defaults={"name": neighbourhood, "district": district},
+            )
+    for position, (slug, name, first, last) in enumerate(AGE_PHASES):
+        AgePhase.objects.get_or_create(
+            slug=slug,
+            defaults={"name": name, "min_months": first, "max_months": last, "position": position},
+        )
+    for slug, name in TOPICS:
+        Topic.objects.get_or_create(slug=slug, defaults={"name": name})
+    for position, (slug, name) in enumerate(TARGET_GROUPS):
+        TargetGroup.objects.get_or_create(
+            slug=slug, defaults={"name": name, "position": position}
+        )
+    for code, name, native_name in LANGUAGES:
+        Language.objects.get_or_create(
+            code=code, defaults={"name": name, "native_name": native_name}
+        )

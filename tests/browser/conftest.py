@@ -1,0 +1,90 @@
+"""Real headless Chromium (Debian's) driven by Playwright against the live server."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in this thread; the live server's
+# database access from the test itself is still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+# As root, without a sandbox; no background traffic to Google on a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(__file__).resolve().parent.parent.parent / "node_modules/axe-core/axe.min.js"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+def _page(browser, **options):
+    context = browser.new_context(locale="de-DE", **options)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.foreign_requests = []
+    return context, page
+
+
+@pytest.fixture
+def site(live_server):
+    """The demo data set behind a live server; returns its base URL."""
+    call_command("load_demo_data", verbosity=0)
+    return live_server.url
+
+
+@pytest.fixture
+def phone(browser, site):
+    context, page = _page(browser, **PHONE)
+    page.on("request", lambda r: r.url.startswith(site) or page.foreign_requests.append(r.url))
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_without_js(browser, site):
+    context, page = _page(browser, java_script_enabled=False, **PHONE)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser, site):
+    # axe is injected as a script; a Content-Security-Policy must not stop the test tool.
+    context, page = _page(browser, bypass_csp=True, **DESKTOP)
+    page.on("request", lambda r: r.url.startswith(site) or page.foreign_requests.append(r.url))
+    yield page
+    context.close()
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        })"""
+    )
+    return [
+        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
+        for v in result["violations"]
+    ]

@@ -1,0 +1,36 @@
+"""Every page type is valid HTML according to the Nu HTML Checker (vnu.jar, offline)."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.pages import page_type_urls
+
+VNU = Path(__file__).resolve().parent.parent / "node_modules/vnu-jar/build/dist/vnu.jar"
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_page_type_is_valid_html(client, tmp_path):
+    call_command("load_demo_data", verbosity=0)
+    files = []
+    for name, url in page_type_urls().items():
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(response.content)
+        files.append(str(path))
+
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--also-check-css", *files],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    messages = json.loads(result.stderr)["messages"]
+    errors = [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"]
+    assert errors == []
