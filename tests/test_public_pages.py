@@ -405,3 +405,13 @@ def test_pages_cost_a_fixed_number_of_queries(client, django_assert_num_queries,
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_server_errors_get_the_german_500_page(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/angebote/"))
+
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Etwas ist schiefgelaufen" in html and '<html lang="de">' in html
