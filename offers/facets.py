@@ -38,13 +38,6 @@ class Facet:
     groups: list = field(default_factory=list)  # [(group label, [Option])] for <optgroup>
     errors: list = field(default_factory=list)
 
-    @property
-    def selected(self):
-        return next(
-            (o for o in self.options + [o for _, opts in self.groups for o in opts] if o.selected),
-            None,
-        )
-
 
 def _within(queryset):
     """A plain queryset of the same offers, free of annotations and ordering."""

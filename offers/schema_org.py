@@ -29,20 +29,26 @@ def offer_structured_data(offer, url):
         "serviceType": [topic.name for topic in offer.topics.all()],
         "isAccessibleForFree": offer.cost == offer.Cost.FREE,
     }
-    audience = {"@type": "PeopleAudience", "audienceType": ", ".join(g.name for g in offer.target_groups.all())}
+    audience = {
+        "@type": "PeopleAudience",
+        "audienceType": ", ".join(group.name for group in offer.target_groups.all()),
+    }
     minimum, maximum = _years(offer.min_age_months), _years(offer.max_age_months)
     if minimum is not None:
         audience["suggestedMinAge"] = minimum
     if maximum is not None:
         audience["suggestedMaxAge"] = maximum
     data["audience"] = audience
-    if offer.contact_phone or offer.contact_email:
-        data["availableChannel"] = {
-            "@type": "ServiceChannel",
-            "servicePhone": {"@type": "ContactPoint", "telephone": offer.contact_phone} if offer.contact_phone else None,
-            "serviceUrl": offer.website or None,
-        }
-        data["availableChannel"] = {k: v for k, v in data["availableChannel"].items() if v}
+    contact = {"@type": "ContactPoint"}
+    if offer.contact_phone:
+        contact["telephone"] = offer.contact_phone
+    if offer.contact_email:
+        contact["email"] = offer.contact_email
+    channel = {"@type": "ServiceChannel"}
+    if len(contact) > 1:
+        channel["servicePhone"] = contact
+    if offer.website:
+        channel["serviceUrl"] = offer.website
     places = [
         {
             "@type": "Place",
@@ -58,8 +64,7 @@ def offer_structured_data(offer, url):
         for location in offer.locations.all()
     ]
     if places:
-        data["availableChannel"] = {
-            **data.get("availableChannel", {"@type": "ServiceChannel"}),
-            "serviceLocation": places,
-        }
+        channel["serviceLocation"] = places
+    if len(channel) > 1:
+        data["availableChannel"] = channel
     return data

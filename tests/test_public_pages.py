@@ -415,3 +415,15 @@ def test_server_errors_get_the_german_500_page(rf):
     assert response.status_code == 500
     html = response.content.decode()
     assert "Etwas ist schiefgelaufen" in html and '<html lang="de">' in html
+
+
+def test_json_ld_names_how_to_reach_the_offer(client):
+    location = make_location(name="Familienzentrum", street="Marktstraße 1")
+    offer = make_offer(locations=[location], contact_phone="0208 000-1111", contact_email="a@example.org")
+
+    html = client.get(offer.get_absolute_url()).content.decode()
+
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    channel = data["availableChannel"]
+    assert channel["servicePhone"] == {"@type": "ContactPoint", "telephone": "0208 000-1111", "email": "a@example.org"}
+    assert channel["serviceLocation"][0]["address"]["streetAddress"] == "Marktstraße 1"
