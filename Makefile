@@ -16,6 +16,7 @@ PYTEST_ARGS ?=
 ## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 on SQLite
 run: $(VENV)/.installed-run
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py createcachetable
 	$(DEV_ENV) $(BIN)/python manage.py load_demo_data --demo-login
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -1,18 +1,26 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from offers import moderation
 
 from offers.models import (
     AgePhase,
     Borough,
+    ChangeReport,
     District,
     Language,
     Location,
     Neighbourhood,
     Offer,
+    PartnerAccount,
     Provider,
+    Submission,
     TargetGroup,
     Topic,
 )
@@ -200,8 +208,52 @@ class OfferAdminForm(forms.ModelForm):
         return cleaned_data
 
 
+def ask_for_reason(modeladmin, request, queryset, action, title, label, apply):
+    """An intermediate page asking why (rejecting, resolving); ``apply(obj, reason)`` on submit."""
+    reason = request.POST.get("reason", "").strip()
+    if "apply" in request.POST and reason:
+        for obj in queryset:
+            apply(obj, reason)
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "label": label,
+        "action": action,
+        "queryset": queryset,
+        "opts": modeladmin.model._meta,
+        "error": _("Please give a reason.") if "apply" in request.POST else "",
+        "reason": reason,
+    }
+    return TemplateResponse(request, "admin/offers/reason_form.html", context)
+
+
+class SubmissionInline(admin.StackedInline):
+    model = Submission
+    can_delete = False
+    extra = 0
+    max_num = 0
+    verbose_name_plural = _("submitted through the public form")
+    fields = [
+        "reference", "decision", "submitter_name", "submitter_organisation", "submitter_email",
+        "consent_at", "proposed_provider_name", "proposed_provider_kind", "proposed_provider_website",
+        "proposed_location_name", "proposed_street", "proposed_postal_code", "proposed_neighbourhood",
+        "decision_note", "decided_at", "decided_by",
+    ]
+    readonly_fields = fields
+
+
+class ChangeReportInline(admin.TabularInline):
+    model = ChangeReport
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ["created_at", "reason", "message", "reporter_email", "status", "resolution_note"]
+    readonly_fields = fields
+
+
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(SimpleHistoryAdmin):
     form = OfferAdminForm
     list_display = [
         "title",
@@ -235,7 +287,9 @@ class OfferAdmin(admin.ModelAdmin):
         "languages",
     ]
     readonly_fields = ["published_at", "last_verified_by", "created_at", "updated_at"]
-    actions = ["publish", "archive", "mark_verified"]
+    actions = ["publish", "reject", "archive", "mark_verified"]
+    inlines = [SubmissionInline, ChangeReportInline]
+    history_list_display = ["status"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description", "provider", "status"]}),
         (
@@ -294,13 +348,40 @@ class OfferAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish selected offers"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            "publish",
-            lambda n: ngettext("%(count)d offer published.", "%(count)d offers published.", n)
-            % {"count": n},
+        count = 0
+        for offer in queryset.select_related("provider", "submission"):
+            try:
+                moderation.publish(offer, by=request.user)
+                count += 1
+            except ValidationError as error:
+                self.message_user(request, f"{offer}: {' '.join(error.messages)}", messages.ERROR)
+        if count:
+            self.message_user(
+                request,
+                ngettext("%(count)d offer published.", "%(count)d offers published.", count)
+                % {"count": count},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Reject selected submissions (with a reason)"), permissions=["publish"])
+    def reject(self, request, queryset):
+        def apply(offer, reason):
+            moderation.reject(offer, by=request.user, reason=reason)
+
+        response = ask_for_reason(
+            self, request, queryset, "reject",
+            title=_("Reject submissions"),
+            label=_("Why are they not published? The submitters receive this text by email."),
+            apply=apply,
         )
+        if response is None:
+            self.message_user(
+                request,
+                ngettext("%(count)d offer rejected.", "%(count)d offers rejected.", queryset.count())
+                % {"count": queryset.count()},
+                messages.SUCCESS,
+            )
+        return response
 
     @admin.action(description=_("Archive selected offers"), permissions=["publish"])
     def archive(self, request, queryset):
@@ -323,3 +404,57 @@ class OfferAdmin(admin.ModelAdmin):
             )
             % {"count": n},
         )
+
+
+# --- Moderation ------------------------------------------------------------------------------
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """The queue of what partners sent in; publishing and rejecting happen on the offer."""
+
+    list_display = ["reference", "offer", "submitter_name", "submitter_organisation", "decision", "created_at"]
+    list_select_related = ["offer"]
+    list_filter = ["decision"]
+    search_fields = ["reference", "offer__title", "submitter_name", "submitter_email", "submitter_organisation"]
+    readonly_fields = [field.name for field in Submission._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ChangeReport)
+class ChangeReportAdmin(admin.ModelAdmin):
+    list_display = ["offer", "reason", "status", "created_at", "resolved_at"]
+    list_select_related = ["offer"]
+    list_filter = ["status", "reason"]
+    search_fields = ["offer__title", "message", "reporter_email"]
+    readonly_fields = ["offer", "reason", "message", "reporter_email", "created_at", "resolved_at", "resolved_by"]
+    fields = [*readonly_fields, "status", "resolution_note"]
+    actions = ["resolve"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Resolve selected reports (with a note)"), permissions=["change"])
+    def resolve(self, request, queryset):
+        def apply(report, note):
+            report.resolve(by=request.user, note=note)
+
+        response = ask_for_reason(
+            self, request, queryset, "resolve",
+            title=_("Resolve change reports"),
+            label=_("What was done?"),
+            apply=apply,
+        )
+        if response is None:
+            self.message_user(request, _("Change reports resolved."), messages.SUCCESS)
+        return response
+
+
+@admin.register(PartnerAccount)
+class PartnerAccountAdmin(admin.ModelAdmin):
+    list_display = ["user", "provider"]
+    list_select_related = ["user", "provider"]
+    search_fields = ["user__username", "user__email", "provider__name"]
+    autocomplete_fields = ["provider"]

@@ -151,12 +151,14 @@ class _Vocabulary:
         self.languages = {lang.code: lang for lang in Language.objects.all()}
 
 
-def _create_offer(template_fields, slug, relations):
-    offer, created = Offer.objects.get_or_create(slug=slug, defaults=template_fields)
-    if created:
-        for name, objects in relations.items():
-            getattr(offer, name).set(objects)
-    return offer, created
+def _create_offer(fields, slug, relations):
+    """The offer with this slug, created with its relations if it is missing."""
+    existing = Offer.objects.filter(slug=slug).first()
+    if existing:
+        return existing, False
+    offer = Offer(slug=slug, **fields)
+    offer.save_with_relations(relations, reason="Demo data")
+    return offer, True
 
 
 def _load_offers(providers, locations, today, stats):

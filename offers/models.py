@@ -6,6 +6,7 @@ third birthday, and negative months are the pregnancy (-9 its start,
 """
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,10 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext, npgettext
+from simple_history.models import HistoricalRecords
 
 from offers.fields import HttpsURLField
-from offers.history import record_change
 from offers.search import SearchDocument, SearchDocumentField, search_offers
+from offers.text import german_slugify
 
 PREGNANCY_START_MONTHS = -9
 MAX_AGE_MONTHS = 99 * 12
@@ -457,7 +459,16 @@ class Offer(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     provider = models.ForeignKey(
-        Provider, on_delete=models.PROTECT, related_name="offers", verbose_name=_("provider")
+        Provider,
+        on_delete=models.PROTECT,
+        related_name="offers",
+        null=True,
+        blank=True,
+        verbose_name=_("provider"),
+        help_text=_(
+            "Empty only for a submission that proposes a new provider; "
+            "publishing creates it from the proposal."
+        ),
     )
     locations = models.ManyToManyField(
         Location, blank=True, related_name="offers", verbose_name=_("locations")
@@ -553,6 +564,11 @@ class Offer(models.Model):
     )
 
     objects = OfferManager()
+    history = HistoricalRecords(
+        verbose_name=_("historical offer"),
+        excluded_fields=["search_document", "updated_at"],
+        m2m_fields=[locations, districts, topics, target_groups, languages],
+    )
 
     class Meta:
         verbose_name = _("offer")
@@ -592,6 +608,10 @@ class Offer(models.Model):
                 | Q(valid_until__isnull=True)
                 | Q(valid_from__lte=models.F("valid_until")),
                 name="offer_valid_from_lte_valid_until",
+            ),
+            models.CheckConstraint(
+                condition=Q(provider__isnull=False) | ~Q(status=OfferStatus.PUBLISHED),
+                name="offer_published_has_provider",
             ),
         ]
 
@@ -644,36 +664,52 @@ class Offer(models.Model):
             return True
         return (today - self.last_verified_at).days > VERIFICATION_INTERVAL_DAYS
 
+    def save_with_relations(self, relations, by=None, reason=""):
+        """Save the offer and its many-to-many relations as one history record."""
+        self.skip_history_when_saving = True
+        try:
+            self.save()
+            for name, objects in relations.items():
+                getattr(self, name).set(objects)
+        finally:
+            del self.skip_history_when_saving
+        self._history_user = by
+        self._change_reason = str(reason)
+        self.save()
+
+    def _change_state(self, by, reason, fields):
+        """Save a state change; the history records who did it and why."""
+        self._history_user = by
+        self._change_reason = str(reason)
+        self.save(update_fields=[*fields, "updated_at"])
+
     def publish(self, by):
         """Make the offer public. Publishing counts as verifying it."""
-        today = timezone.localdate()
+        if self.provider_id is None:
+            raise ValidationError(_("Assign a provider before publishing the offer."))
         self.status = self.Status.PUBLISHED
         self.published_at = timezone.now()
-        self.last_verified_at = today
+        self.last_verified_at = timezone.localdate()
         self.last_verified_by = by
-        self.save(
-            update_fields=[
-                "status",
-                "published_at",
-                "last_verified_at",
-                "last_verified_by",
-                "updated_at",
-            ]
+        self._change_state(
+            by, _("Published."), ["status", "published_at", "last_verified_at", "last_verified_by"]
         )
-        record_change(self, by, _("Published."))
 
-    def archive(self, by):
+    def archive(self, by, reason=None):
         """Withdraw the offer from public pages, keeping it for the record."""
         self.status = self.Status.ARCHIVED
-        self.save(update_fields=["status", "updated_at"])
-        record_change(self, by, _("Archived."))
+        self._change_state(by, reason or _("Archived."), ["status"])
 
     def mark_verified(self, by):
         """Record that a coordinator checked the entry is still correct."""
         self.last_verified_at = timezone.localdate()
         self.last_verified_by = by
-        self.save(update_fields=["last_verified_at", "last_verified_by", "updated_at"])
-        record_change(self, by, _("Marked as verified."))
+        self._change_state(by, _("Marked as verified."), ["last_verified_at", "last_verified_by"])
+
+    def return_to_review(self, by):
+        """A partner changed the offer: it waits for a coordinator again."""
+        self.status = self.Status.SUBMITTED
+        self._change_state(by, _("Changed by a partner; back to review."), ["status"])
 
     # --- Presentation --------------------------------------------------------------
 
@@ -743,3 +779,222 @@ def describe_age_range(min_months, max_months):
         "min": describe_age(min_months),
         "max": describe_age(max_months, upper=True),
     }
+
+
+# --- Contributions from partners ---------------------------------------------------------
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out on the phone
+
+
+def new_reference():
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+class SubmissionDecision(models.TextChoices):
+    PENDING = "pending", _("pending")
+    PUBLISHED = "published", _("published")
+    REJECTED = "rejected", _("rejected")
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(decision=SubmissionDecision.PENDING)
+
+
+class Submission(models.Model):
+    """Who submitted an offer through the public form, and what they proposed.
+
+    A proposed provider or place is kept here, not created, so nothing unseen
+    appears on public pages; publishing turns the proposal into real rows.
+    """
+
+    Decision = SubmissionDecision
+
+    offer = models.OneToOneField(
+        Offer, on_delete=models.CASCADE, related_name="submission", verbose_name=_("offer")
+    )
+    reference = models.CharField(_("reference number"), max_length=8, default=new_reference)
+    submitter_name = models.CharField(_("name of the submitter"), max_length=120)
+    submitter_organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    submitter_email = models.EmailField(_("email of the submitter"))
+    consent_at = models.DateTimeField(_("consent to publication given at"))
+    proposed_provider_name = models.CharField(_("proposed provider"), max_length=200, blank=True)
+    proposed_provider_kind = models.CharField(
+        _("kind of the proposed provider"), max_length=30, choices=ProviderKind.choices, blank=True
+    )
+    proposed_provider_website = HttpsURLField(_("website of the proposed provider"), blank=True)
+    proposed_location_name = models.CharField(_("proposed place"), max_length=200, blank=True)
+    proposed_street = models.CharField(_("street and number"), max_length=200, blank=True)
+    proposed_postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
+    proposed_neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("neighbourhood (Stadtteil)"),
+    )
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=SubmissionDecision.choices, default=SubmissionDecision.PENDING
+    )
+    decision_note = models.TextField(_("reason given"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="submission_reference_unique"),
+            models.CheckConstraint(
+                condition=Q(decision__in=SubmissionDecision.values), name="submission_decision_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.offer}"
+
+    @property
+    def proposes_place(self):
+        return bool(self.proposed_location_name or self.proposed_street)
+
+    def apply_proposals(self):
+        """Create the proposed provider and place if the offer still lacks them."""
+        offer = self.offer
+        if offer.provider_id is None:
+            if not self.proposed_provider_name:
+                raise ValidationError(_("Assign a provider before publishing the offer."))
+            offer.provider = Provider.objects.create(
+                name=self.proposed_provider_name,
+                slug=unique_slug(Provider, self.proposed_provider_name),
+                kind=self.proposed_provider_kind or ProviderKind.OTHER,
+                website=self.proposed_provider_website,
+            )
+            offer.save(update_fields=["provider", "updated_at"])
+        if self.proposes_place and not offer.locations.exists():
+            location = Location.objects.create(
+                provider=offer.provider,
+                name=self.proposed_location_name or self.proposed_street,
+                street=self.proposed_street,
+                postal_code=self.proposed_postal_code,
+                neighbourhood=self.proposed_neighbourhood,
+            )
+            offer.locations.add(location)
+
+    def decide(self, decision, by, note=""):
+        self.decision = decision
+        self.decided_by = by
+        self.decided_at = timezone.now()
+        self.decision_note = note
+        self.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+
+
+def unique_slug(model, text):
+    base = german_slugify(text)[:180] or "eintrag"
+    slug, number = base, 1
+    while model.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+class ChangeReportReason(models.TextChoices):
+    CONTACT = "contact", _("Contact details are wrong")
+    ENDED = "ended", _("The offer has ended")
+    TIMES = "times", _("The times have changed")
+    OTHER = "other", _("Something else")
+
+
+class ChangeReportStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    RESOLVED = "resolved", _("resolved")
+
+
+class ChangeReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ChangeReportStatus.OPEN)
+
+
+class ChangeReport(models.Model):
+    """Someone told us an offer's entry is no longer right ("Änderung melden")."""
+
+    Reason = ChangeReportReason
+    Status = ChangeReportStatus
+
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="change_reports", verbose_name=_("offer")
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=ChangeReportReason.choices)
+    message = models.TextField(_("message"), blank=True)
+    reporter_email = models.EmailField(_("email for questions"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ChangeReportStatus.choices, default=ChangeReportStatus.OPEN
+    )
+    resolution_note = models.TextField(_("how it was resolved"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    objects = ChangeReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change report")
+        verbose_name_plural = _("change reports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=ChangeReportReason.values), name="changereport_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ChangeReportStatus.values), name="changereport_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.offer}"
+
+    def resolve(self, by, note):
+        self.status = self.Status.RESOLVED
+        self.resolved_by = by
+        self.resolved_at = timezone.now()
+        self.resolution_note = note
+        self.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
+
+
+class PartnerAccount(models.Model):
+    """A partner's login: it may edit the offers of one provider, nothing else."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partner_account",
+        verbose_name=_("user"),
+    )
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="partner_accounts", verbose_name=_("provider")
+    )
+
+    class Meta:
+        verbose_name = _("partner account")
+        verbose_name_plural = _("partner accounts")
+
+    def __str__(self):
+        return f"{self.user} – {self.provider}"

@@ -66,12 +66,16 @@ def make_offer(
     fields.setdefault("status", Offer.Status.PUBLISHED)
     if "provider" not in fields:
         fields["provider"] = make_provider()
-    offer = Offer.objects.create(**fields)
-    offer.topics.set(Topic.objects.filter(slug__in=topics))
-    offer.target_groups.set(TargetGroup.objects.filter(slug__in=target_groups))
-    offer.districts.set(District.objects.filter(slug__in=districts))
-    offer.languages.set(Language.objects.filter(code__in=languages))
-    offer.locations.set(locations)
+    offer = Offer(**fields)
+    offer.save_with_relations(
+        {
+            "topics": Topic.objects.filter(slug__in=topics),
+            "target_groups": TargetGroup.objects.filter(slug__in=target_groups),
+            "districts": District.objects.filter(slug__in=districts),
+            "languages": Language.objects.filter(code__in=languages),
+            "locations": locations,
+        }
+    )
     return offer
 
 

@@ -1,6 +1,5 @@
 import pytest
 from django.contrib import admin
-from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import connection
@@ -105,8 +104,8 @@ def test_coordinator_publishes_submitted_offers(coordinator_client, coordinator)
     assert offer.last_verified_by == coordinator
     assert "1 Angebot veröffentlicht." in response.content.decode()
     assert offer in Offer.objects.published()
-    entry = LogEntry.objects.get(object_id=str(offer.pk))
-    assert entry.user == coordinator and entry.change_message == "Veröffentlicht."
+    record = offer.history.first()
+    assert record.history_user == coordinator and record.history_change_reason == "Veröffentlicht."
 
 
 def test_coordinator_archives_offers(coordinator_client):

@@ -1,30 +1,16 @@
-"""Creates the group "Koordination" for the city's coordinators.
+"""Creates the group "Koordination" for the city's coordinators."""
 
-Permissions are normally created after all migrations ran; they are created
-here first so the group can be given them on a fresh database.
-"""
-
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP_NAME = "Koordination"
-APPS = ["offers", "networks"]
+from offers.groups import COORDINATION_GROUP, grant_coordination_permissions
 
 
 def create_group(apps, schema_editor):
-    for app_label in APPS:
-        app_config = apps.get_app_config(app_label)
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP_NAME)
-    group.permissions.add(*Permission.objects.filter(content_type__app_label__in=APPS))
+    grant_coordination_permissions(apps)
 
 
 def remove_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP_NAME).delete()
+    apps.get_model("auth", "Group").objects.filter(name=COORDINATION_GROUP).delete()
 
 
 class Migration(migrations.Migration):
