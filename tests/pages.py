@@ -26,4 +26,17 @@ def page_type_urls():
         "privacy": "/datenschutz/",
         "accessibility": "/barrierefreiheit/",
         "not-found": "/angebote/gibt-es-nicht/",
+        "submit": "/angebot-melden/",
+        "report-change": f"{offer.get_absolute_url()}aenderung-melden/",
+        "partner-login": "/partner/anmelden/",
+    }
+
+
+def form_error_urls():
+    """Forms sent empty, so that they show their error state."""
+    offer = Offer.objects.published().first()
+    return {
+        "submit-errors": "/angebot-melden/",
+        "report-change-errors": f"{offer.get_absolute_url()}aenderung-melden/",
+        "partner-login-errors": "/partner/anmelden/",
     }

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.pages import page_type_urls
+from tests.pages import form_error_urls, page_type_urls
 
 VNU = Path(__file__).resolve().parent.parent / "node_modules/vnu-jar/build/dist/vnu.jar"
 
@@ -20,6 +20,12 @@ def test_every_page_type_is_valid_html(client, tmp_path):
     for name, url in page_type_urls().items():
         response = client.get(url)
         assert response.status_code in (200, 404), url
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(response.content)
+        files.append(str(path))
+    for name, url in form_error_urls().items():
+        response = client.post(url, {})
+        assert response.status_code in (200, 400), url
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)
         files.append(str(path))

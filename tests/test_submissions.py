@@ -383,3 +383,15 @@ def test_partner_edit_with_bad_input_keeps_it_and_explains(client, partner):
     own.refresh_from_db()
     assert own.title == "Eigenes"
     assert Location.objects.count() == 0
+
+
+def test_command_creates_a_partner_account_that_can_log_in(client, capsys):
+    from django.core.management import call_command
+
+    provider = make_provider(slug="sonnenblume")
+    call_command("create_partner_account", "sonne", "sonne@example.org", "sonnenblume")
+
+    password = re.search(r"shown once\): (\S+)", capsys.readouterr().out).group(1)
+    assert client.login(username="sonne", password=password)
+    assert client.get("/partner/").status_code == 200
+    assert provider.partner_accounts.get().user.email == "sonne@example.org"

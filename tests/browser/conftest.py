@@ -88,3 +88,20 @@ def axe_violations(page):
         f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
         for v in result["violations"]
     ]
+
+
+def tab_until(page, predicate, limit=80):
+    """Press Tab until the focused element satisfies a JS predicate; fail after ``limit``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(el => {predicate})(document.activeElement)"):
+            return
+    raise AssertionError(f"never reached an element with {predicate}")
+
+
+def focus_is_visible(page):
+    style = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return {outline: s.outlineStyle, shadow: s.boxShadow}; })()"
+    )
+    return style["outline"] != "none" or style["shadow"] != "none"

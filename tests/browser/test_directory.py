@@ -5,7 +5,7 @@ import re
 import pytest
 
 from offers.models import District, Offer
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, focus_is_visible, tab_until
 from tests.pages import page_type_urls
 
 # The live server needs committed data; the site fixture loads the vocabulary
@@ -64,23 +64,6 @@ def test_phone_without_javascript_filters_by_age_with_the_button(phone_without_j
     assert page.get_by_role("link", name=re.compile("Sozialraum: Sterkrade-Mitte")).is_visible()
 
 
-def tab_until(page, predicate, limit=80):
-    """Press Tab until the focused element satisfies a JS predicate; fail after ``limit``."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(el => {predicate})(document.activeElement)"):
-            return
-    raise AssertionError(f"never reached an element with {predicate}")
-
-
-def focus_is_visible(page):
-    style = page.evaluate(
-        "(() => { const s = getComputedStyle(document.activeElement);"
-        " return {outline: s.outlineStyle, shadow: s.boxShadow}; })()"
-    )
-    return style["outline"] != "none" or style["shadow"] != "none"
-
-
 def test_keyboard_only_path_from_start_page_to_a_phone_number(desktop, site):
     desktop.goto(site + "/")
 
@@ -113,6 +96,9 @@ def test_every_page_type_has_no_accessibility_violations(request, site, viewport
     failures = {}
     for name, url in page_type_urls().items():
         page.goto(site + url)
+        if name == "submit" and viewport == "phone":
+            page.get_by_role("button", name="Angebot senden").click()  # and its error state
+            page.wait_for_selector("#error-summary")
         violations = axe_violations(page)
         if violations:
             failures[name] = violations

@@ -1,0 +1,83 @@
+"""Random and hostile input never breaks the public forms or the filters."""
+
+import pytest
+from django.core.cache import cache
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from offers.models import ChangeReport, Offer
+from tests.factories import make_offer
+from tests.test_submissions import valid_submission
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_TEXT = st.one_of(
+    st.text(max_size=400),
+    st.sampled_from([
+        "<script>alert(1)</script>", "\x00", "' OR 1=1 --", "𝕏" * 300, "a" * 6000,
+        "javascript:alert(1)", "../../etc/passwd", "%00", "ä" * 301, " ", "\u202e", "0",
+        "-1", "99999999999999999999", "2026-02-30", "on",
+    ]),
+)
+FIELD_VALUE = st.one_of(HOSTILE_TEXT, st.lists(HOSTILE_TEXT, max_size=3))
+
+EXAMPLES = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def assert_stored_rows_are_valid():
+    for offer in Offer.objects.exclude(slug="ziel"):
+        offer.full_clean(exclude=["slug"])
+        assert offer.status == Offer.Status.SUBMITTED
+        assert "<" not in offer.title + offer.summary + offer.description
+    for report in ChangeReport.objects.all():
+        report.full_clean()
+
+
+@EXAMPLES
+@given(changes=st.dictionaries(st.sampled_from([
+    "title", "summary", "description", "provider", "proposed_provider_name", "proposed_provider_kind",
+    "proposed_provider_website", "proposed_location_name", "proposed_street", "proposed_postal_code",
+    "proposed_neighbourhood", "districts", "age_from", "age_to", "target_groups", "topics", "languages",
+    "schedule", "cost", "cost_note", "registration_required", "registration_note", "valid_from",
+    "valid_until", "contact_name", "contact_phone", "contact_email", "website", "submitter_name",
+    "submitter_organisation", "submitter_email", "consent", "homepage", "citywide", "outreach", "online",
+]), FIELD_VALUE, max_size=8))
+def test_submission_form_never_fails_and_stores_only_valid_offers(client, changes):
+    cache.clear()
+    response = client.post("/angebot-melden/", valid_submission(**changes))
+
+    assert response.status_code in (302, 400, 429)
+    assert_stored_rows_are_valid()
+
+
+@EXAMPLES
+@given(data=st.dictionaries(
+    st.sampled_from(["reason", "message", "reporter_email", "homepage", "csrfmiddlewaretoken"]),
+    FIELD_VALUE,
+    max_size=5,
+))
+def test_change_report_form_never_fails_and_stores_only_valid_reports(client, data):
+    cache.clear()
+    offer = Offer.objects.filter(slug="ziel").first() or make_offer(slug="ziel")  # the published target
+
+    response = client.post(f"/angebote/{offer.slug}/aenderung-melden/", data)
+
+    assert response.status_code in (302, 400, 429)
+    assert_stored_rows_are_valid()
+
+
+@EXAMPLES
+@given(params=st.dictionaries(
+    st.sampled_from(["q", "alter", "phase", "thema", "sozialraum", "zielgruppe", "sprache",
+                     "kostenlos", "barrierefrei", "traeger", "sortierung", "page"]),
+    FIELD_VALUE,
+    max_size=6,
+))
+def test_offer_list_answers_any_query(client, params):
+    response = client.get("/angebote/", params)
+
+    assert response.status_code == 200
