@@ -16,13 +16,16 @@ from django.utils import timezone
 from networks.models import Membership, Network
 from offers import demo_content as content
 from offers.models import (
+    REFERENCE_ALPHABET,
     AgePhase,
+    ChangeReport,
     District,
     Language,
     Location,
     Neighbourhood,
     Offer,
     Provider,
+    Submission,
     TargetGroup,
     Topic,
 )
@@ -56,6 +59,7 @@ def load_demo_data(today=None):
         locations = _load_locations(providers, stats)
         offers_by_key = _load_offers(providers, locations, today, stats)
         _load_networks(providers, offers_by_key, stats)
+        _load_moderation_queue(today)
     return stats
 
 
@@ -270,6 +274,26 @@ def _load_networks(providers, offers_by_key, stats):
         network.age_phases.set([phases[p] for p in phase_slugs])
         network.districts.set([districts[d] for d in district_slugs])
         network.offers.set([offer for key in offer_keys for offer in offers_by_key.get(key, [])])
+
+
+def _load_moderation_queue(today):
+    """Submitted offers come with who sent them; a few change reports wait."""
+    now = timezone.now()
+    for offer in Offer.objects.filter(status=Offer.Status.SUBMITTED, submission__isnull=True):
+        contact = _contact(f"submitter-{offer.slug}")
+        Submission.objects.create(
+            offer=offer,
+            reference="".join(random.Random(offer.slug).choices(REFERENCE_ALPHABET, k=8)),
+            submitter_name=contact["contact_name"],
+            submitter_organisation=offer.provider.name if offer.provider else "",
+            submitter_email=contact["contact_email"],
+            consent_at=now,
+        )
+    if ChangeReport.objects.exists():
+        return
+    published = list(Offer.objects.published().order_by("slug")[:3])
+    for offer, (reason, message) in zip(published, content.CHANGE_REPORTS):
+        ChangeReport.objects.create(offer=offer, reason=reason, message=message)
 
 
 # --- Load-test offers ---------------------------------------------------------------

@@ -418,3 +418,10 @@ GENERATED_PHRASES = [
     "Bewegung und Sport im Stadtteil", "Kultur, Musik und Theater", "Beratung bei Erziehungsfragen",
     "Hausaufgaben und Lernen", "Mobilität und sichere Schulwege", "Begegnung der Generationen",
 ]
+
+# Waiting in the coordinators' queue after loading: (reason, message).
+CHANGE_REPORTS = [
+    ("contact", "Die Telefonnummer ist nicht mehr erreichbar, neu ist 0208 000-5555."),
+    ("times", "Das Angebot findet jetzt mittwochs statt, nicht mehr dienstags."),
+    ("ended", "Der Kurs ist im Sommer ausgelaufen."),
+]

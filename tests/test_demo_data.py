@@ -6,11 +6,11 @@ from django.db.models import Count
 
 from networks.models import Membership, Network
 from offers.demo import generate_offers
-from offers.models import AgePhase, District, Location, Offer, Provider, Topic
+from offers.models import AgePhase, ChangeReport, District, Location, Offer, Provider, Submission, Topic
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Provider, Location, Offer, Network, Membership]
+MODELS = [Provider, Location, Offer, Network, Membership, Submission, ChangeReport]
 
 
 def snapshot():
@@ -121,6 +121,13 @@ def test_demo_login_opens_the_admin(db, settings, client):
     assert client.login(username="koordination", password="oberhausen-demo")
     response = client.get("/admin/offers/offer/")
     assert response.status_code == 200
+    assert client.login(username="partner", password="oberhausen-demo")
+    assert "Familienzentrum Sonnenblume" in client.get("/partner/").content.decode()
+
+
+def test_demo_moderation_queue_is_not_empty(demo):
+    assert Submission.objects.pending().count() == Offer.objects.filter(status=Offer.Status.SUBMITTED).count() > 0
+    assert ChangeReport.objects.open().count() == 3
 
 
 def test_generated_offers_are_inserted_in_bulk(demo, django_assert_max_num_queries):

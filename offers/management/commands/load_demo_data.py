@@ -6,8 +6,11 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from offers.demo import generate_offers, load_demo_data
+from offers.models import PartnerAccount, Provider
 
 DEMO_USERNAME = "koordination"
+DEMO_PARTNER = "partner"
+DEMO_PARTNER_PROVIDER = "familienzentrum-sonnenblume"
 DEMO_PASSWORD = "oberhausen-demo"
 
 
@@ -28,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--demo-login",
             action="store_true",
-            help=f"Create the coordinator login '{DEMO_USERNAME}' (only with DEBUG on).",
+            help=f"Create the logins '{DEMO_USERNAME}' and '{DEMO_PARTNER}' (only with DEBUG on).",
         )
 
     def handle(self, *args, offers, demo_login, verbosity, **options):
@@ -61,17 +64,30 @@ class Command(BaseCommand):
             self.stdout.write(f"  {done} generated offers")
 
     def _create_demo_login(self):
-        user, created = get_user_model().objects.get_or_create(
+        User = get_user_model()
+        coordinator, created = User.objects.get_or_create(
             username=DEMO_USERNAME,
-            defaults={"is_staff": True, "first_name": "Demo", "last_name": "Koordination"},
+            defaults={"is_staff": True, "first_name": "Demo", "last_name": "Koordination",
+                      "email": "koordination@example.org"},
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            user.groups.add(Group.objects.get(name="Koordination"))
+            coordinator.set_password(DEMO_PASSWORD)
+            coordinator.save()
+            coordinator.groups.add(Group.objects.get(name="Koordination"))
+        partner, created = User.objects.get_or_create(
+            username=DEMO_PARTNER, defaults={"email": "partner@example.org"}
+        )
+        if created:
+            partner.set_password(DEMO_PASSWORD)
+            partner.save()
+            PartnerAccount.objects.create(
+                user=partner, provider=Provider.objects.get(slug=DEMO_PARTNER_PROVIDER)
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Coordinator login: user '{DEMO_USERNAME}', password '{DEMO_PASSWORD}' "
-                "at http://127.0.0.1:8000/admin/"
+                "at http://127.0.0.1:8000/admin/\n"
+                f"Partner login: user '{DEMO_PARTNER}', password '{DEMO_PASSWORD}' "
+                "at http://127.0.0.1:8000/partner/"
             )
         )
