@@ -8,10 +8,10 @@ PORT ?= 8000
 PG_URL := postgres://app:app@127.0.0.1:5432/app
 DEV_ENV := DEBUG=true
 # Tests run with production-like settings (DEBUG off); the key is for tests only.
-TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1
+TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 STATIC_MANIFEST=false SECURE_SSL_REDIRECT=false
 PYTEST_ARGS ?=
 
-.PHONY: run test test-postgres test-sqlite postgres test-tools messages clean
+.PHONY: run serve test test-postgres test-sqlite postgres test-tools messages clean
 
 ## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 on SQLite
 run: $(VENV)/.installed-run
@@ -19,6 +19,20 @@ run: $(VENV)/.installed-run
 	$(DEV_ENV) $(BIN)/python manage.py createcachetable
 	$(DEV_ENV) $(BIN)/python manage.py load_demo_data --demo-login
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## serve: production mode on this machine: PostgreSQL, gunicorn, WhiteNoise, DEBUG off
+# Plain http on 127.0.0.1, so no redirect to https; everything else as in production.
+SERVE_ENV = DEBUG=false DATABASE_URL=$(PG_URL) ALLOWED_HOSTS=127.0.0.1,localhost \
+	SECRET_KEY=$$(cat .serve-secret) SECURE_SSL_REDIRECT=false GUNICORN_BIND=$(HOST):$(PORT)
+serve: $(VENV)/.installed-run postgres .serve-secret
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py createcachetable
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(BIN)/python manage.py load_demo_data
+	$(SERVE_ENV) $(BIN)/gunicorn --config gunicorn.conf.py oberhausen_praevention.wsgi
+
+.serve-secret:
+	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 ## test: install, start PostgreSQL, run the whole suite on PostgreSQL and then on SQLite
 test: $(VENV)/.installed-dev postgres test-tools

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "simple_history",
+    "csp",
+    "axes",
     "offers",
     "networks",
 ]
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "oberhausen_praevention.middleware.DatabaseUnavailableMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +68,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "oberhausen_praevention.urls"
@@ -93,7 +104,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Opening a PostgreSQL connection costs more than most of our queries.
     DATABASES["default"]["CONN_MAX_AGE"] = env.get_int("CONN_MAX_AGE", 60, minimum=0)
+    # A broken kept connection is replaced at the next request: the site recovers by itself.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # An unreachable server must not hang a request: give up connecting after 2 s.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env.get_int("DATABASE_CONNECT_TIMEOUT", 2, minimum=1)
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -115,8 +131,19 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production serves hashed, compressed copies made by `collectstatic`, which
+# WhiteNoise sends with far-future caching; tests and development use the files as they are.
+STATIC_MANIFEST = env.get_bool("STATIC_MANIFEST", default=not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 # A shared cache: the rate limit of the public forms must hold across all
 # gunicorn workers and app servers. `manage.py createcachetable` creates it.
@@ -129,6 +156,56 @@ CACHES = {
 
 # How many reverse proxies in front of the app add to X-Forwarded-For; 0 = none.
 TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+if TRUSTED_PROXY_COUNT:
+    # The proxy terminates TLS and says so.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Security ----------------------------------------------------------------------------
+# Production defaults; each can be relaxed by its variable (make serve runs on
+# plain http://127.0.0.1 and so turns the redirect off).
+SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.get_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.get_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.get_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Content-Security-Policy (django-csp 4): everything from our own origin, no
+# inline or eval'd scripts anywhere, the admin included; no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # The admin's own templates carry a few style="…" attributes; no <style> blocks.
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Brute-force protection for every login (django-axes): five wrong passwords for
+# one user from one address lock that pair out for an hour. The client address
+# is read the same way as for the form rate limit (TRUSTED_PROXY_COUNT).
+AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "offers.ratelimit.client_ip"
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_VERBOSE = False
 
 # Email: printed to the console in development, sent by SMTP in production.
 EMAIL_BACKEND = os.environ.get(

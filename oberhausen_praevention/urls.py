@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from oberhausen_praevention.health import healthz
+
 admin.site.site_header = _("Prevention offers Oberhausen – coordination")
 admin.site.site_title = _("Prevention offers Oberhausen")
 admin.site.index_title = _("Curate offers, providers and networks")
@@ -15,6 +17,7 @@ def page(template):
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]
 
 # German pages without prefix, other languages under /en/ …: links stay shareable

@@ -25,3 +25,9 @@ def is_postgresql(db):
     from django.db import connection
 
     return connection.vendor == "postgresql"
+
+
+def log_in(client, username, password, url="/admin/login/"):
+    """Log in through the login form, as people do (django-axes watches every attempt)."""
+    response = client.post(url, {"username": username, "password": password})
+    return response.status_code == 302

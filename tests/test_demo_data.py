@@ -6,6 +6,7 @@ from django.db.models import Count
 
 from networks.models import Membership, Network
 from offers.demo import generate_offers
+from tests.conftest import log_in
 from offers.models import AgePhase, ChangeReport, District, Location, Offer, Provider, Submission, Topic
 
 pytestmark = pytest.mark.django_db
@@ -118,10 +119,10 @@ def test_demo_login_opens_the_admin(db, settings, client):
     settings.DEBUG = True
     call_command("load_demo_data", demo_login=True, verbosity=0)
 
-    assert client.login(username="koordination", password="oberhausen-demo")
+    assert log_in(client, "koordination", "oberhausen-demo")
     response = client.get("/admin/offers/offer/")
     assert response.status_code == 200
-    assert client.login(username="partner", password="oberhausen-demo")
+    assert log_in(client, "partner", "oberhausen-demo", url="/partner/anmelden/")
     assert "Familienzentrum Sonnenblume" in client.get("/partner/").content.decode()
 
 

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from offers.models import ChangeReport, Location, Offer, Provider, Submission
+from tests.conftest import log_in
 from tests.factories import make_offer, make_provider, make_user
 
 pytestmark = pytest.mark.django_db
@@ -392,6 +393,6 @@ def test_command_creates_a_partner_account_that_can_log_in(client, capsys):
     call_command("create_partner_account", "sonne", "sonne@example.org", "sonnenblume")
 
     password = re.search(r"shown once\): (\S+)", capsys.readouterr().out).group(1)
-    assert client.login(username="sonne", password=password)
+    assert log_in(client, "sonne", password, url="/partner/anmelden/")
     assert client.get("/partner/").status_code == 200
     assert provider.partner_accounts.get().user.email == "sonne@example.org"

@@ -1,6 +1,7 @@
 """Real headless Chromium (Debian's) driven by Playwright against the live server."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,23 @@ def _page(browser, **options):
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.foreign_requests = []
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text
+        and page.csp_violations.append(message.text),
+    )
     return context, page
+
+
+def wait_until(page, expression, timeout=10):
+    """Poll a JS expression from outside the page (page scripts may not eval under our CSP)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still false after {timeout} s: {expression}")
 
 
 @pytest.fixture

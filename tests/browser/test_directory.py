@@ -5,7 +5,7 @@ import re
 import pytest
 
 from offers.models import District, Offer
-from tests.browser.conftest import axe_violations, focus_is_visible, tab_until
+from tests.browser.conftest import axe_violations, focus_is_visible, tab_until, wait_until
 from tests.pages import page_type_urls
 
 # The live server needs committed data; the site fixture loads the vocabulary
@@ -35,9 +35,10 @@ def test_phone_with_javascript_filters_by_age_without_reloading(phone, site):
     district = phone.get_by_label("Sozialraum")
     district.focus()
     district.select_option("sterkrade-mitte")
-    phone.wait_for_function("location.search.includes('sozialraum=sterkrade-mitte')")
-    phone.wait_for_function(
-        f"document.querySelector('#results-heading').textContent.includes('{expected_count('sterkrade-mitte')} Angebot')"
+    wait_until(phone, "location.search.includes('sozialraum=sterkrade-mitte')")
+    wait_until(
+        phone,
+        f"document.querySelector('#results-heading').textContent.includes('{expected_count('sterkrade-mitte')} Angebot')",
     )
 
     assert phone.evaluate("window.notReloaded") is True
@@ -46,6 +47,7 @@ def test_phone_with_javascript_filters_by_age_without_reloading(phone, site):
     assert phone.get_by_label("Sozialraum").is_visible()
     assert phone.locator("#directory-status").inner_text().startswith(str(expected_count("sterkrade-mitte")))
     assert phone.foreign_requests == []
+    assert phone.csp_violations == []
 
 
 def test_phone_without_javascript_filters_by_age_with_the_button(phone_without_js, site):

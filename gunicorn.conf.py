@@ -1,0 +1,18 @@
+"""gunicorn settings for production (make serve uses them too); override by environment."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# The usual rule for synchronous workers: two per core plus one.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then, staggered, so a slow leak never grows.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+# Behind a reverse proxy on the same machine: trust its X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
