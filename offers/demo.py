@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from networks.models import Membership, Network
 from offers import demo_content as content
+from offers.cache import bump_offers_version
 from offers.models import (
     REFERENCE_ALPHABET,
     AgePhase,
@@ -388,6 +389,8 @@ def generate_offers(total, batch_size=2000, today=None, progress=None):
                 )
         if progress:
             progress(numbers[-1])
+    # Bulk inserts send no signals: tell the caches of counts themselves.
+    bump_offers_version()
     return total - existing
 
 

@@ -64,7 +64,7 @@ def _vocabulary_facet(filterset, name, objects, counts, value_attribute="slug"):
     selected = _selected_value(filterset, name, value_attribute)
     return Facet(
         name=name,
-        label=filterset.filters[name].label,
+        label=str(filterset.filters[name].label),
         options=[
             Option(
                 value=getattr(obj, value_attribute),
@@ -92,7 +92,7 @@ def age_facet(filterset):
 
     return Facet(
         name="alter",
-        label=filterset.filters["alter"].label,
+        label=str(filterset.filters["alter"].label),
         groups=[(str(exact_label), options(exact)), (str(range_label), options(ranges))],
     )
 
@@ -142,7 +142,8 @@ def provider_facet(filterset):
 
 
 def build_facets(filterset):
-    facets = [
+    """Every facet with its option counts (errors are the caller's to add)."""
+    return [
         age_facet(filterset),
         phase_facet(filterset),
         district_facet(filterset),
@@ -151,9 +152,6 @@ def build_facets(filterset):
         relation_facet(filterset, "sprache", Language, "languages", "language_id", "code"),
         provider_facet(filterset),
     ]
-    for facet in facets:
-        facet.errors = list(filterset.form.errors.get(facet.name, []))
-    return facets
 
 
 def flag_counts(filterset):

@@ -144,6 +144,12 @@ class OfferFilter(django_filters.FilterSet):
             if name != "sortierung" and value not in (None, "", False)
         }
 
+    def cache_key(self):
+        """The active filters as plain values, for caching what depends on them."""
+        return tuple(
+            sorted((name, getattr(value, "pk", value)) for name, value in self.active.items())
+        )
+
     def queryset_without(self, excluded):
         """The selection with every active filter applied except ``excluded``."""
         qs = self.queryset.all()

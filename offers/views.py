@@ -2,9 +2,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from networks.models import Membership, Network
+from offers.cache import cached
 from offers.chain import chain_matrix
 from offers.facets import build_facets, flag_counts
 from offers.filters import AGE_RANGES, OfferFilter
@@ -17,7 +19,7 @@ PROVIDERS_PER_PAGE = 50
 PARTIAL_HEADER = "X-Partial"
 
 
-def home(request):
+def _home_counts():
     published = Offer.objects.published()
     topic_counts = dict(
         Offer.topics.through.objects.filter(offer_id__in=published.values("pk"))
@@ -25,6 +27,11 @@ def home(request):
         .annotate(n=Count("offer_id"))
         .order_by()
     )
+    return published.count(), topic_counts
+
+
+def home(request):
+    total, topic_counts = cached(("home",), _home_counts)
     topics = [(topic, topic_counts.get(topic.pk, 0)) for topic in Topic.objects.all()]
     age_buttons = [(_("Pregnancy"), "phase=schwangerschaft-geburt"), (_("under 1 year"), "alter=0")] + [
         (_("%(low)d–%(high)d years") % {"low": low, "high": high}, f"alter={low}-{high}")
@@ -34,7 +41,7 @@ def home(request):
         request,
         "home.html",
         {
-            "total": published.count(),
+            "total": total,
             "age_buttons": age_buttons,
             "topics": topics,
             "districts": District.objects.select_related("borough"),
@@ -42,19 +49,36 @@ def home(request):
     )
 
 
+class CountedPaginator(Paginator):
+    """A paginator told the total, which was counted (and cached) with the option counts."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count
+
+
 def offer_list(request):
     filterset = OfferFilter(request.GET or None, queryset=Offer.objects.published())
-    page = Paginator(filterset.sorted_qs().with_related(), OFFERS_PER_PAGE).get_page(
-        request.GET.get("page")
+    total, facets, flags = cached(
+        ("list", filterset.cache_key()),
+        lambda: (filterset.qs.count(), build_facets(filterset), flag_counts(filterset)),
     )
+    for facet in facets:
+        facet.errors = list(filterset.form.errors.get(facet.name, []))
+    paginator = CountedPaginator(filterset.sorted_qs().with_related(), OFFERS_PER_PAGE, total)
+    page = paginator.get_page(request.GET.get("page"))
     active = _active_filters(request, filterset)
     context = {
         "filterset": filterset,
         "form": filterset.form,
         "page": page,
-        "total": page.paginator.count,
-        "facets": build_facets(filterset),
-        "flag_counts": flag_counts(filterset),
+        "total": total,
+        "facets": facets,
+        "flag_counts": flags,
         "active_filters": active,
         "searching": "q" in filterset.active,
         "section": "offers",
@@ -161,7 +185,10 @@ def chain(request):
         "offers/chain.html",
         {
             "phases": phases,
-            "rows": chain_matrix(Topic.objects.all(), phases, chosen),
+            "rows": cached(
+                ("chain", getattr(chosen, "pk", None)),
+                lambda: chain_matrix(Topic.objects.all(), phases, chosen),
+            ),
             "districts": districts,
             "chosen": chosen,
             "unknown_district": bool(request.GET.get("sozialraum")) and chosen is None,

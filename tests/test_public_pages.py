@@ -381,17 +381,19 @@ def make_many(count):
     return offers
 
 
-# Each page's queries, pinned: the same for 1, 20 and 100 offers.
+# Each page's queries, pinned: the same for 1, 20 and 100 offers. Pages with
+# option counts or the chain cost more when the cache is cold (first request)
+# than warm (the cache lives in the database here, so reading it is a query).
 PAGE_QUERIES = {
-    "/": 4,
-    LIST: 23,
-    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": 25,
-    "offer detail": 7,
-    "/traeger/": 2,
-    "/traeger/viele/": 9,
-    "/netzwerke/": 5,
-    "/netzwerke/viele-netz/": 11,
-    "/praeventionskette/?sozialraum=osterfeld": 4,
+    "/": (11, 4),
+    LIST: (30, 8),
+    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (32, 10),
+    "offer detail": (7, 7),
+    "/traeger/": (2, 2),
+    "/traeger/viele/": (9, 9),
+    "/netzwerke/": (5, 5),
+    "/netzwerke/viele-netz/": (11, 11),
+    "/praeventionskette/?sozialraum=osterfeld": (11, 4),
 }
 
 
@@ -401,10 +403,12 @@ def test_pages_cost_a_fixed_number_of_queries(client, django_assert_num_queries,
     offers = make_many(count)
     if url == "offer detail":
         url = offers[-1].get_absolute_url()
+    cold, warm = queries
 
-    with django_assert_num_queries(queries):
-        response = client.get(url)
-    assert response.status_code == 200
+    with django_assert_num_queries(cold):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(warm):
+        assert client.get(url).status_code == 200
 
 
 def test_server_errors_get_the_german_500_page(rf):

@@ -1,0 +1,273 @@
+#!/usr/bin/env python
+"""Benchmark the production setup: gunicorn + PostgreSQL on 127.0.0.1 with N offers.
+
+    .venv/bin/python scripts/bench.py --offers 10000 100000 --duration 10 --output docs/benchmarks.md
+
+For each size it loads the demo data plus N generated offers into the
+PostgreSQL database ``bench_<N>`` (made if missing, topped up if smaller),
+starts gunicorn with production settings on a free loopback port, warms the
+caches with one pass over every URL, and drives each page type with wrk
+(10 connections): /healthz, /, /angebote/, an offer, /praeventionskette/ and a
+mixed workload rotating through more than 50 distinct filter and search URLs.
+It reports requests per second, p50/p95/p99 latency, errors, each page type's
+throughput as a share of /healthz's, EXPLAIN ANALYZE of the search query, and
+the compressed weight of the start page and the list. Only loopback
+addresses are used. Needs PostgreSQL (make postgres) and wrk (apt-get install wrk).
+"""
+
+import argparse
+import gzip
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlencode, urljoin
+
+PROJECT = Path(__file__).resolve().parent.parent
+PG = {"user": "app", "password": "app", "host": "127.0.0.1", "port": 5432}
+SEARCH_WORDS = ["Familie", "Sprachförderung", "Kita", "Hebamme", "Schwimmkurs", "Elterncafé",
+                "Beratung", "Väter", "Bewerbung", "Medien", "Lesekreis", "Natur"]
+DISTRICTS = ["alstaden-lirich", "mitte-styrum", "oberhausen-ost", "osterfeld", "sterkrade-mitte", "sterkrade-nord"]
+TOPICS = ["betreuung", "bildung", "erziehung", "gesundheit", "kultur", "sport", "sprache", "beratung",
+          "fruehe-hilfen", "soziales", "wirtschaft", "mobilitaet", "stadtentwicklung"]
+
+WRK_SCRIPT = """
+local urls = {%(urls)s}
+local counter = 0
+local offset = 0
+setup = function(thread) thread:set("offset", math.random(0, #urls - 1)) end
+init = function() counter = tonumber(offset) or 0 end
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", urls[(counter %% #urls) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '\\nRESULT {"requests": %%d, "duration_us": %%d, "errors": %%d, "non2xx": %%d, "p50": %%d, "p95": %%d, "p99": %%d}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def mixed_urls():
+    """More than 50 distinct filter and search URLs, so no cache of one URL decides the result."""
+    urls = []
+    for index, district in enumerate(DISTRICTS):
+        urls.append("/angebote/?" + urlencode({"alter": index * 2, "sozialraum": district}))
+        urls.append("/angebote/?" + urlencode({"sozialraum": district, "thema": TOPICS[index]}))
+    for index, topic in enumerate(TOPICS):
+        urls.append("/angebote/?" + urlencode({"thema": topic, "kostenlos": 1}))
+        urls.append("/angebote/?" + urlencode({"thema": topic, "alter": f"{1 + index % 5}-{6 + index % 5}"}))
+    for index, word in enumerate(SEARCH_WORDS):
+        urls.append("/angebote/?q=" + quote(word))
+        urls.append("/angebote/?" + urlencode({"q": word, "sozialraum": DISTRICTS[index % 6]}))
+    urls += ["/angebote/?page=2", "/angebote/?page=3&sortierung=neu", "/angebote/?barrierefrei=1",
+             "/angebote/?phase=schwangerschaft-geburt", "/angebote/?phase=16-27&sprache=tr"]
+    return sorted(set(urls))
+
+
+def environment(database):
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "STATIC_ROOT": str(PROJECT / "staticfiles"),
+        "DATABASE_URL": f"postgres://{PG['user']}:{PG['password']}@{PG['host']}:{PG['port']}/{database}",
+        "GUNICORN_ACCESS_LOG": "/dev/null",
+    }
+
+
+def manage(env, *args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT, env=env, check=True)
+
+
+def prepare_database(size):
+    import psycopg
+
+    database = f"bench_{size}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **PG) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{database}"')
+    env = environment(database)
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "createcachetable")
+    started = time.monotonic()
+    manage(env, "load_demo_data", "--offers", str(size), "--verbosity", "0")
+    load_seconds = time.monotonic() - started
+    with psycopg.connect(dbname=database, autocommit=True, **PG) as connection:
+        connection.execute("VACUUM ANALYZE")
+    return database, env, load_seconds
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(env):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "oberhausen_praevention.wsgi"],
+        cwd=PROJECT, env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2)
+            return server, base
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("gunicorn did not come up")
+
+
+def get(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, response.read(), response.headers
+
+
+def wrk(base, urls, duration, connections):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % {"urls": ", ".join(json.dumps(u, ensure_ascii=False) for u in urls)})
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", script.name, base],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    os.unlink(script.name)
+    result = json.loads(re.search(r"RESULT (\{.*\})", output).group(1))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def explain_search(env):
+    code = (
+        "from offers.models import Offer;"
+        "qs = Offer.objects.published().search('Sprachförderung Kita').order_by('-rank', 'title')[:20];"
+        "print(qs.explain(analyze=True));print('----');"
+        "print(Offer.objects.search('Hebamme').explain(analyze=True))"
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=PROJECT, env=env, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+
+
+def page_weight(base):
+    """Compressed bytes of a page's HTML plus its CSS and JS, as a browser fetches them."""
+    _, html, _ = get(base)
+    total = len(gzip.compress(html, 6))
+    for asset in re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html):
+        _, body, _ = get(urljoin(base, asset.decode()), {"Accept-Encoding": "gzip"})
+        total += len(body)
+    return total
+
+
+def run(size, duration, connections):
+    database, env, load_seconds = prepare_database(size)
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    server, base = start_server(env)
+    try:
+        import psycopg
+
+        with psycopg.connect(dbname=database, **PG) as connection:
+            offers = connection.execute("SELECT count(*) FROM offers_offer").fetchone()[0]
+            slug = connection.execute(
+                "SELECT slug FROM offers_offer WHERE status = 'published' AND valid_until IS NULL "
+                "AND slug LIKE 'generiert-%%' ORDER BY id LIMIT 1"
+            ).fetchone()[0]
+        scenarios = {
+            "/healthz": ["/healthz"],
+            "/": ["/"],
+            "/angebote/": ["/angebote/"],
+            "offer page": [f"/angebote/{slug}/"],
+            "/praeventionskette/": ["/praeventionskette/"],
+            "mixed (%d URLs)" % len(mixed_urls()): mixed_urls(),
+        }
+        cold = []
+        for urls in scenarios.values():  # warm-up pass: fills the caches of counts
+            for url in urls:
+                started = time.monotonic()
+                status, _, _ = get(base + url)
+                cold.append((time.monotonic() - started) * 1000)
+                assert status == 200, url
+        results = {name: wrk(base, urls, duration, connections) for name, urls in scenarios.items()}
+        weights = {"/": page_weight(base + "/"), "/angebote/": page_weight(base + "/angebote/")}
+        plan = explain_search(env)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return {"size": size, "offers": offers, "load_seconds": load_seconds, "results": results,
+            "cold_ms": sorted(cold), "weights": weights, "plan": plan}
+
+
+def report(runs, duration, connections, command):
+    lines = [f"Command: `{command}`", "",
+             f"Machine: {os.cpu_count()} cores; gunicorn {os.environ.get('WEB_CONCURRENCY') or 'default'} workers "
+             f"(2 per core + 1); wrk with 2 threads and {connections} connections, {duration} s per row, "
+             "on the same machine.", ""]
+    for run in runs:
+        healthz = run["results"]["/healthz"]["rps"]
+        cold = run["cold_ms"]
+        lines += [
+            f"### {run['offers']:,} offers (`load_demo_data --offers {run['size']}`: {run['load_seconds']:.0f} s)",
+            "",
+            "| page | requests/s | share of /healthz | p50 ms | p95 ms | p99 ms | errors |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for name, result in run["results"].items():
+            lines.append(
+                f"| {name} | {result['rps']:.0f} | {result['rps'] / healthz:.0%} | {result['p50'] / 1000:.1f} "
+                f"| {result['p95'] / 1000:.1f} | {result['p99'] / 1000:.1f} | {result['errors'] + result['non2xx']} |"
+            )
+        lines += [
+            "",
+            f"Warm-up pass (cold caches, one request at a time): median {cold[len(cold) // 2]:.0f} ms, "
+            f"slowest {cold[-1]:.0f} ms over {len(cold)} URLs.",
+            "",
+            "Page weight (HTML + CSS + JS, compressed): "
+            + ", ".join(f"`{page}` {weight / 1024:.1f} KB" for page, weight in run["weights"].items()),
+            "",
+            "EXPLAIN ANALYZE of the search (first page by relevance, then a plain match):",
+            "",
+            "```",
+            run["plan"],
+            "```",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--offers", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument("--output", type=Path, help="also write the report (Markdown) to this file")
+    arguments = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    runs = [run(size, arguments.duration, arguments.connections) for size in arguments.offers]
+    command = "python scripts/bench.py " + " ".join(sys.argv[1:])
+    text = report(runs, arguments.duration, arguments.connections, command)
+    print(text)
+    if arguments.output:
+        arguments.output.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
