@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL := postgres://app:app@127.0.0.1:5432/app
 DEV_ENV := DEBUG=true
 # Tests run with production-like settings (DEBUG off); the key is for tests only.
-TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 STATIC_MANIFEST=false SECURE_SSL_REDIRECT=false
+TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 STATIC_MANIFEST=false SECURE_SSL_REDIRECT=false PAGE_CACHE=false
 PYTEST_ARGS ?=
 
 .PHONY: run serve test test-postgres test-sqlite postgres test-tools messages clean

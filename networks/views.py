@@ -2,9 +2,11 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from networks.models import Network
+from offers.cache import cache_public_page
 from offers.models import Offer, published_q
 
 
+@cache_public_page
 def network_list(request):
     networks = (
         Network.objects.with_related()
@@ -14,6 +16,7 @@ def network_list(request):
     return render(request, "networks/network_list.html", {"networks": networks, "section": "networks"})
 
 
+@cache_public_page
 def network_detail(request, slug):
     network = get_object_or_404(
         Network.objects.with_related().prefetch_related(

@@ -154,6 +154,9 @@ CACHES = {
     }
 }
 
+# Anonymous visitors' pages are served from the cache until an offer changes.
+PAGE_CACHE = env.get_bool("PAGE_CACHE", default=True)
+
 # How many reverse proxies in front of the app add to X-Forwarded-For; 0 = none.
 TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 if TRUSTED_PROXY_COUNT:

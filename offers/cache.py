@@ -6,7 +6,11 @@ only invalidate the cache; they hold no business logic, and they catch every
 write path (admin, forms, commands, shell) that an explicit call could miss.
 """
 
+import functools
 import hashlib
+
+from django.conf import settings
+from django.http import HttpResponse
 
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -31,13 +35,18 @@ def bump_offers_version(**kwargs):
         cache.set(VERSION_KEY, 2, None)
 
 
-def cached(parts, compute):
-    """``compute()``, remembered for this version of the offers, day and language.
+def _key(parts):
+    """A key for this version of the offers, day and language.
 
-    The day is part of the key because what is published depends on it (offers expire).
+    The day is part of it because what is published depends on it (offers expire).
     """
     raw = repr((offers_version(), timezone.localdate().isoformat(), translation.get_language(), parts))
-    key = "offers:cached:" + hashlib.sha256(raw.encode()).hexdigest()
+    return "offers:cached:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cached(parts, compute):
+    """``compute()``, remembered for this version of the offers, day and language."""
+    key = _key(parts)
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -67,3 +76,38 @@ def connect_invalidation():
             sender=getattr(Offer, relation).through,
             dispatch_uid=f"bump-m2m-{relation}",
         )
+
+
+# --- Whole pages ------------------------------------------------------------------------------
+
+CACHED_HEADERS = ("Content-Type", "Content-Language", "Vary")
+
+
+def cache_public_page(view):
+    """Serve anonymous GETs of a public page from the cache, for this version of the offers.
+
+    Only complete 200 answers are kept. Pages with forms are never wrapped:
+    their CSRF token is personal. Set PAGE_CACHE=false to measure without.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        personal = "sessionid" in request.COOKIES or "messages" in request.COOKIES
+        if not settings.PAGE_CACHE or request.method != "GET" or personal:
+            return view(request, *args, **kwargs)
+        parts = ("page", request.get_full_path(), bool(request.headers.get("X-Partial")))
+        key = _key(parts)
+        hit = cache.get(key)
+        if hit is not None:
+            content, headers = hit
+            response = HttpResponse(content)
+            for name, value in headers.items():
+                response[name] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            headers = {name: response[name] for name in CACHED_HEADERS if name in response}
+            cache.set(key, (response.content, headers), TIMEOUT)
+        return response
+
+    return wrapper

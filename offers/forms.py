@@ -95,6 +95,18 @@ def choice_from_months(months, upper):
     return str(min(months // 12, MAX_AGE_YEARS if upper else MAX_AGE_YEARS - 1))
 
 
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Choices by primary key that refuse numbers no database column can hold."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not str(pk).isdigit() or int(pk) >= 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 class Honeypot(forms.CharField):
     """A field people never see; bots fill it in."""
 
@@ -129,7 +141,8 @@ class OfferContentForm(forms.Form):
     outreach = forms.BooleanField(required=False, label=_("comes to the family (home visits, outreach)"))
     online = forms.BooleanField(required=False, label=_("online"))
     districts = forms.ModelMultipleChoiceField(
-        queryset=District.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=District.objects.all(), to_field_name="slug", required=False,
+        widget=forms.CheckboxSelectMultiple,
         label=_("Social areas served"), help_text=_("Leave empty if the offer is open to the whole city."),
     )
     age_from = forms.ChoiceField(choices=age_from_choices, required=False, label=_("Age from"))
@@ -138,13 +151,16 @@ class OfferContentForm(forms.Form):
         help_text=_("Inclusive: “3 years” includes children who are three."),
     )
     target_groups = forms.ModelMultipleChoiceField(
-        queryset=TargetGroup.objects.all(), widget=forms.CheckboxSelectMultiple, label=_("For whom"),
+        queryset=TargetGroup.objects.all(), to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple, label=_("For whom"),
     )
     topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.all(), widget=forms.CheckboxSelectMultiple, label=_("Topics"),
+        queryset=Topic.objects.all(), to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple, label=_("Topics"),
     )
     languages = forms.ModelMultipleChoiceField(
-        queryset=Language.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=Language.objects.all(), to_field_name="code", required=False,
+        widget=forms.CheckboxSelectMultiple,
         label=_("Languages offered"),
     )
     schedule = textarea(1000, rows=3, label=_("When"), help_text=_("e.g. “Tuesdays 9–11 am, not in the school holidays”"))
@@ -199,7 +215,7 @@ class SubmissionForm(OfferContentForm):
     ]
 
     provider = forms.ModelChoiceField(
-        queryset=Provider.objects.all(), required=False, label=_("Provider"),
+        queryset=Provider.objects.all(), to_field_name="slug", required=False, label=_("Provider"),
         empty_label=_("– not in the list: enter it below –"),
     )
     proposed_provider_name = text(200, required=False, label=_("New provider: name"))
@@ -217,7 +233,8 @@ class SubmissionForm(OfferContentForm):
         validators=[RegexValidator(r"^\d{5}$", _("Enter a postal code of five digits."))],
     )
     proposed_neighbourhood = forms.ModelChoiceField(
-        queryset=Neighbourhood.objects.all(), required=False, label=_("District (Stadtteil)"),
+        queryset=Neighbourhood.objects.all(), to_field_name="slug", required=False,
+        label=_("District (Stadtteil)"),
     )
     submitter_name = text(120, label=_("Your name"))
     submitter_organisation = text(200, required=False, label=_("Your organisation"))
@@ -284,7 +301,7 @@ class PartnerOfferForm(OfferContentForm):
         *OfferContentForm.SECTIONS[2:],
     ]
 
-    locations = forms.ModelMultipleChoiceField(
+    locations = BoundedModelMultipleChoiceField(
         queryset=Location.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         label=_("Places"),
     )

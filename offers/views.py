@@ -6,7 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from networks.models import Membership, Network
-from offers.cache import cached
+from offers.cache import cache_public_page, cached
 from offers.chain import chain_matrix
 from offers.facets import build_facets, flag_counts
 from offers.filters import AGE_RANGES, OfferFilter
@@ -30,6 +30,7 @@ def _home_counts():
     return published.count(), topic_counts
 
 
+@cache_public_page
 def home(request):
     total, topic_counts = cached(("home",), _home_counts)
     topics = [(topic, topic_counts.get(topic.pk, 0)) for topic in Topic.objects.all()]
@@ -61,6 +62,7 @@ class CountedPaginator(Paginator):
         return self.known_count
 
 
+@cache_public_page
 def offer_list(request):
     filterset = OfferFilter(request.GET or None, queryset=Offer.objects.published())
     total, facets, flags = cached(
@@ -126,6 +128,7 @@ def _flat_choices(choices):
             yield value, label
 
 
+@cache_public_page
 def offer_detail(request, slug):
     offer = get_object_or_404(
         Offer.objects.published()
@@ -146,6 +149,7 @@ def offer_detail(request, slug):
     )
 
 
+@cache_public_page
 def provider_list(request):
     providers = Provider.objects.annotate(
         offer_total=Count("offers", filter=published_q("offers__"))
@@ -154,6 +158,7 @@ def provider_list(request):
     return render(request, "offers/provider_list.html", {"page": page, "section": "providers"})
 
 
+@cache_public_page
 def provider_detail(request, slug):
     provider = get_object_or_404(
         Provider.objects.prefetch_related(
@@ -176,6 +181,7 @@ def provider_detail(request, slug):
     )
 
 
+@cache_public_page
 def chain(request):
     districts = list(District.objects.all())
     chosen = next((d for d in districts if d.slug == request.GET.get("sozialraum")), None)

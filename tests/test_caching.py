@@ -75,3 +75,42 @@ def test_generated_offers_show_up_at_once(client):
     call_command("load_demo_data", offers=25, verbosity=0)
 
     assert total(client) > before
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE = True
+
+
+def test_public_pages_come_from_the_cache_until_an_offer_changes(client, page_cache, coordinator,
+                                                               django_assert_max_num_queries):
+    offer = make_offer(title="Elterncafé", status=Offer.Status.SUBMITTED)
+    first = client.get("/angebote/").content.decode()
+    assert "Elterncafé" not in first
+
+    with django_assert_max_num_queries(2):  # the version and the page
+        again = client.get("/angebote/")
+    assert again.content.decode() == first and again["Content-Type"].startswith("text/html")
+
+    offer.publish(by=coordinator)
+
+    assert "Elterncafé" in client.get("/angebote/").content.decode()
+
+
+def test_forms_and_logged_in_visits_are_never_served_from_the_cache(client, page_cache, coordinator):
+    form = client.get("/angebot-melden/")
+    assert "csrftoken" in form.cookies
+
+    client.force_login(coordinator)
+    client.get("/angebote/")
+    make_offer(title="Neu")  # bumps the version anyway; the point is no personal page is stored
+    assert "Neu" in client.get("/angebote/").content.decode()
+
+
+def test_partial_and_full_page_are_cached_apart(client, page_cache):
+    make_offer(title="Elterncafé")
+    full = client.get("/angebote/").content.decode()
+    partial = client.get("/angebote/", headers={"X-Partial": "1"}).content.decode()
+
+    assert "<html" in full and "<html" not in partial
+    assert client.get("/angebote/", headers={"X-Partial": "1"}).content.decode() == partial

@@ -31,8 +31,6 @@ def coordinator_with_email(coordinator):
 
 
 def valid_submission(**changes):
-    from offers.models import Neighbourhood, TargetGroup, Topic
-
     data = {
         "title": "Babytreff Holten",
         "summary": "Offener Treff für Eltern mit Babys.",
@@ -44,12 +42,12 @@ def valid_submission(**changes):
         "proposed_location_name": "Gemeindehaus Holten",
         "proposed_street": "Bahnhofstraße 12",
         "proposed_postal_code": "46147",
-        "proposed_neighbourhood": str(Neighbourhood.objects.get(slug="holten").pk),
+        "proposed_neighbourhood": "holten",
         "districts": [],
         "age_from": "0",
         "age_to": "1",
-        "target_groups": [str(TargetGroup.objects.get(slug="eltern").pk)],
-        "topics": [str(Topic.objects.get(slug="fruehe-hilfen").pk)],
+        "target_groups": ["eltern"],
+        "topics": ["fruehe-hilfen"],
         "languages": [],
         "schedule": "Donnerstags 10–11:30 Uhr",
         "cost": "free",
@@ -151,7 +149,7 @@ def test_submission_for_a_listed_provider_without_a_fixed_place(client):
 
     response = client.post(
         SUBMIT,
-        valid_submission(provider=str(provider.pk), proposed_provider_name="", proposed_location_name="",
+        valid_submission(provider=provider.slug, proposed_provider_name="", proposed_location_name="",
                          proposed_street="", proposed_postal_code="", proposed_neighbourhood="", outreach="on"),
     )
 
@@ -323,8 +321,8 @@ def partner(db):
 def partner_form_data(offer, **changes):
     data = {
         "title": offer.title, "summary": offer.summary, "description": "", "citywide": "on",
-        "age_from": "", "age_to": "", "target_groups": [str(g.pk) for g in offer.target_groups.all()],
-        "topics": [str(t.pk) for t in offer.topics.all()], "schedule": "", "cost": "free",
+        "age_from": "", "age_to": "", "target_groups": [g.slug for g in offer.target_groups.all()],
+        "topics": [t.slug for t in offer.topics.all()], "schedule": "", "cost": "free",
         "registration_required": "no", "contact_name": "", "contact_phone": "", "contact_email": "",
         "website": "", "cost_note": "", "registration_note": "", "valid_from": "", "valid_until": "",
     }
@@ -396,3 +394,16 @@ def test_command_creates_a_partner_account_that_can_log_in(client, capsys):
     assert log_in(client, "sonne", password, url="/partner/anmelden/")
     assert client.get("/partner/").status_code == 200
     assert provider.partner_accounts.get().user.email == "sonne@example.org"
+
+
+def test_partner_form_refuses_impossible_place_numbers(client, partner):
+    own = make_offer(title="Eigenes", provider=partner.partner_account.provider, citywide=True)
+    client.force_login(partner)
+
+    response = client.post(
+        f"/partner/angebote/{own.pk}/bearbeiten/",
+        partner_form_data(own, locations=["9223372036854775808", "abc"]),
+    )
+
+    assert response.status_code == 400
+    assert "locations" in response.context["form"].errors
