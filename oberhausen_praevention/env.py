@@ -108,3 +108,26 @@ def _redact(url):
     if parts.password:
         return url.replace(f":{parts.password}@", ":***@", 1)
     return url
+
+
+def parse_cache_url(url):
+    """CACHE_URL: ``db`` (the database, default), ``redis://host:6379/0`` or ``memcached://host:11211``."""
+    if url in ("", "db"):
+        # Room for the counts and pages of many filter combinations; the default
+        # of 300 entries would be culled again and again.
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    scheme = urlsplit(url).scheme.lower()
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "memcached":
+        location = urlsplit(url).netloc
+        if not location:
+            raise ImproperlyConfigured(f"CACHE_URL={url!r} names no server; use memcached://host:11211.")
+        return {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": location}
+    raise ImproperlyConfigured(
+        f"CACHE_URL={_redact(url)!r} is not supported; use db, redis://… or memcached://…."
+    )

@@ -146,13 +146,10 @@ STORAGES = {
 }
 
 # A shared cache: the rate limit of the public forms must hold across all
-# gunicorn workers and app servers. `manage.py createcachetable` creates it.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "django_cache",
-    }
-}
+# gunicorn workers and app servers, and cached counts must be dropped everywhere
+# at once. Default: a table in the database (`manage.py createcachetable`);
+# with several app servers Redis or Memcached (CACHE_URL).
+CACHES = {"default": env.parse_cache_url(os.environ.get("CACHE_URL", "db"))}
 
 # Anonymous visitors' pages are served from the cache until an offer changes.
 PAGE_CACHE = env.get_bool("PAGE_CACHE", default=True)

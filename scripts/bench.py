@@ -108,6 +108,7 @@ def prepare_database(size):
     load_seconds = time.monotonic() - started
     with psycopg.connect(dbname=database, autocommit=True, **PG) as connection:
         connection.execute("VACUUM ANALYZE")
+        connection.execute("DELETE FROM django_cache")  # the warm-up pass starts cold
     return database, env, load_seconds
 
 
@@ -208,6 +209,14 @@ def run(size, duration, connections):
         results = {name: wrk(base, urls, duration, connections) for name, urls in scenarios.items()}
         weights = {"/": page_weight(base + "/"), "/angebote/": page_weight(base + "/angebote/")}
         plan = explain_search(env)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    # The same, every page rendered anew: only the option counts and the chain are cached.
+    server, base = start_server({**env, "PAGE_CACHE": "false"})
+    try:
+        for name in ("/angebote/", "offer page", next(n for n in scenarios if n.startswith("mixed"))):
+            results[f"{name}, page cache off"] = wrk(base, scenarios[name], duration, connections)
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -95,3 +95,26 @@ def test_numbers_must_be_numbers(monkeypatch):
 
     with pytest.raises(ImproperlyConfigured, match="not a whole number"):
         env.get_int("CONN_MAX_AGE", 60)
+
+
+@pytest.mark.parametrize(
+    "url, backend, location",
+    [
+        ("redis://cache.internal:6379/1", "django.core.cache.backends.redis.RedisCache", "redis://cache.internal:6379/1"),
+        ("memcached://cache.internal:11211", "django.core.cache.backends.memcached.PyMemcacheCache", "cache.internal:11211"),
+    ],
+)
+def test_cache_url_chooses_the_shared_cache(url, backend, location):
+    assert env.parse_cache_url(url) == {"BACKEND": backend, "LOCATION": location}
+
+
+def test_unknown_cache_url_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="not supported"):
+        env.parse_cache_url("locmem://")
+
+
+def test_database_cache_has_room_for_many_filter_combinations():
+    config = env.parse_cache_url("db")
+
+    assert config["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert config["OPTIONS"]["MAX_ENTRIES"] >= 10_000
