@@ -1,7 +1,7 @@
-"""Caching of what is expensive to count: option counts, totals, the chain matrix.
+"""Caching of what is expensive: option counts, totals, the chain matrix, public pages.
 
-Every cached value is keyed by a version number that any change to an offer
-or to the vocabulary bumps, so an edit shows up at once. The receivers below
+Every cached value is keyed by a version number that any change to an offer,
+a provider, a network or the vocabulary bumps, so an edit shows up at once. The receivers below
 only invalidate the cache; they hold no business logic, and they catch every
 write path (admin, forms, commands, shell) that an explicit call could miss.
 """
@@ -10,10 +10,9 @@ import functools
 import hashlib
 
 from django.conf import settings
-from django.http import HttpResponse
-
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
 from django.utils import timezone, translation
 
 VERSION_KEY = "offers:version"
@@ -55,6 +54,7 @@ def cached(parts, compute):
 
 
 def connect_invalidation():
+    from networks.models import Membership, Network
     from offers.models import (
         AgePhase,
         District,
@@ -67,15 +67,17 @@ def connect_invalidation():
         Topic,
     )
 
-    for model in (Offer, AgePhase, District, Language, Location, Neighbourhood, Provider, TargetGroup, Topic):
+    models = (Offer, AgePhase, District, Language, Location, Neighbourhood, Provider, TargetGroup,
+              Topic, Network, Membership)
+    for model in models:
         post_save.connect(bump_offers_version, sender=model, dispatch_uid=f"bump-save-{model.__name__}")
         post_delete.connect(bump_offers_version, sender=model, dispatch_uid=f"bump-delete-{model.__name__}")
-    for relation in ("locations", "districts", "topics", "target_groups", "languages"):
-        m2m_changed.connect(
-            bump_offers_version,
-            sender=getattr(Offer, relation).through,
-            dispatch_uid=f"bump-m2m-{relation}",
-        )
+    relations = [getattr(Offer, name).through
+                 for name in ("locations", "districts", "topics", "target_groups", "languages")]
+    relations += [getattr(Network, name).through
+                  for name in ("offers", "topics", "age_phases", "districts")]
+    for through in relations:
+        m2m_changed.connect(bump_offers_version, sender=through, dispatch_uid=f"bump-m2m-{through.__name__}")
 
 
 # --- Whole pages ------------------------------------------------------------------------------

@@ -114,3 +114,15 @@ def test_partial_and_full_page_are_cached_apart(client, page_cache):
 
     assert "<html" in full and "<html" not in partial
     assert client.get("/angebote/", headers={"X-Partial": "1"}).content.decode() == partial
+
+
+def test_network_edits_show_up_at_once_on_cached_pages(client, page_cache):
+    from tests.factories import make_network
+
+    network = make_network(slug="fruehe-hilfen", description="Alte Beschreibung")
+    assert "Alte Beschreibung" in client.get("/netzwerke/fruehe-hilfen/").content.decode()
+
+    network.description = "Neue Beschreibung"
+    network.save()
+
+    assert "Neue Beschreibung" in client.get("/netzwerke/fruehe-hilfen/").content.decode()
