@@ -152,7 +152,7 @@ STORAGES = {
 CACHES = {"default": env.parse_cache_url(os.environ.get("CACHE_URL", "db"))}
 
 # Anonymous visitors' pages are served from the cache until an offer changes.
-PAGE_CACHE = env.get_bool("PAGE_CACHE", default=True)
+PAGE_CACHE = env.get_bool("PAGE_CACHE", default=not DEBUG)
 
 # How many reverse proxies in front of the app add to X-Forwarded-For; 0 = none.
 TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
