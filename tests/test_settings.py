@@ -118,3 +118,21 @@ def test_database_cache_has_room_for_many_filter_combinations():
 
     assert config["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     assert config["OPTIONS"]["MAX_ENTRIES"] >= 10_000
+
+
+def run_manage(*args, **variables):
+    environment = {"PATH": os.environ["PATH"], **variables}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=PROJECT, env=environment, capture_output=True, text=True
+    )
+
+
+def test_manage_py_works_on_a_developer_machine_without_configuration():
+    assert run_manage("check").returncode == 0
+
+
+def test_manage_py_on_a_configured_server_keeps_debug_off_and_checks_its_settings():
+    result = run_manage("check", SECRET_KEY="a-server-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set when DEBUG is off" in result.stderr
