@@ -15,7 +15,7 @@ from offers.schema_org import offer_structured_data
 
 OFFERS_PER_PAGE = 20
 PROVIDERS_PER_PAGE = 50
-# Sent by static/js/filters.js: answer with the directory fragment only.
+# Sent by static/js/directory.js: answer with the directory fragment only.
 PARTIAL_HEADER = "X-Partial"
 
 
