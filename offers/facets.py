@@ -44,7 +44,8 @@ def _within(queryset):
     return Offer.objects.filter(pk__in=queryset.values("pk"))
 
 
-def _through_counts(relation, column, queryset):
+def through_counts(relation, column, queryset):
+    """{related id: number of offers in ``queryset``} for one many-to-many relation of Offer."""
     through = getattr(Offer, relation).through
     rows = (
         through.objects.filter(offer_id__in=queryset.values("pk"))
@@ -114,7 +115,7 @@ def phase_facet(filterset):
 def district_facet(filterset):
     base = filterset.queryset_without("sozialraum")
     citywide = base.filter(citywide=True).count()
-    counts = _through_counts("districts", "district_id", base.filter(citywide=False))
+    counts = through_counts("districts", "district_id", base.filter(citywide=False))
     districts = list(District.objects.all())
     return _vocabulary_facet(
         filterset, "sozialraum", districts, {d.pk: counts.get(d.pk, 0) + citywide for d in districts}
@@ -122,7 +123,7 @@ def district_facet(filterset):
 
 
 def relation_facet(filterset, name, model, relation, column, value_attribute="slug"):
-    counts = _through_counts(relation, column, filterset.queryset_without(name))
+    counts = through_counts(relation, column, filterset.queryset_without(name))
     return _vocabulary_facet(filterset, name, model.objects.all(), counts, value_attribute)
 
 

@@ -119,6 +119,16 @@ class Honeypot(forms.CharField):
         )
 
 
+class HoneypotForm(forms.Form):
+    """A public form with a field only bots fill in."""
+
+    homepage = Honeypot()
+
+    @property
+    def is_spam(self):
+        return bool(self.cleaned_data.get("homepage")) if hasattr(self, "cleaned_data") else False
+
+
 class OfferContentForm(forms.Form):
     """What an offer says about itself: shared by the submission and the partner form."""
 
@@ -202,7 +212,7 @@ class OfferContentForm(forms.Form):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
 
 
-class SubmissionForm(OfferContentForm):
+class SubmissionForm(HoneypotForm, OfferContentForm):
     SECTIONS = [
         OfferContentForm.SECTIONS[0],
         (_("Provider"), ["provider", "proposed_provider_name", "proposed_provider_kind",
@@ -245,8 +255,6 @@ class SubmissionForm(OfferContentForm):
     consent = forms.BooleanField(
         error_messages={"required": _("Please agree to publication, or we cannot publish the offer.")},
     )
-    homepage = Honeypot()
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = format_html(
@@ -271,12 +279,8 @@ class SubmissionForm(OfferContentForm):
             )
         return cleaned
 
-    @property
-    def is_spam(self):
-        return bool(self.cleaned_data.get("homepage")) if hasattr(self, "cleaned_data") else False
 
-
-class ChangeReportForm(forms.Form):
+class ChangeReportForm(HoneypotForm):
     reason = forms.ChoiceField(choices=ChangeReport.Reason.choices, widget=forms.RadioSelect,
                                label=_("What is wrong?"))
     message = textarea(2000, rows=5, label=_("What should we change?"),
@@ -285,11 +289,6 @@ class ChangeReportForm(forms.Form):
         required=False, max_length=254, label=_("Your email (optional)"),
         help_text=_("Only if we may ask you a question about it."),
     )
-    homepage = Honeypot()
-
-    @property
-    def is_spam(self):
-        return bool(self.cleaned_data.get("homepage")) if hasattr(self, "cleaned_data") else False
 
 
 class PartnerOfferForm(OfferContentForm):

@@ -1,7 +1,7 @@
 """Partners bring offers in and report changes, without an account."""
 
 from django.core import signing
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -15,34 +15,44 @@ from offers.ratelimit import change_report_limit, submission_limit
 SIGNING_SALT = "offers.submission-reference"
 
 
-def _limited(form, limit, request):
+def _process(request, form, limit, save, thanks):
+    """The POST flow both public forms share.
+
+    A valid form is saved and answered with ``thanks(result)``, unless it is
+    spam (the same answer, nothing stored) or over the rate limit. Returns the
+    response to send, or the status to show the form again with.
+    """
+    if request.method != "POST":
+        return 200
+    if not form.is_valid():
+        return 400
+    if form.is_spam:
+        return thanks(None)
     if limit.exceeded(request):
         form.add_error(
             None,
             _("You have sent %(count)d messages in the last hour. Please try again later; nothing you typed is lost.")
             % {"count": limit.limit},
         )
-        return True
-    return False
+        return 429
+    limit.count(request)
+    return thanks(save())
 
 
 def submit_offer(request):
     form = SubmissionForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        if form.is_spam:
-            # A normal-looking answer, so the bot learns nothing; nothing is stored.
-            return redirect("offers:submission_thanks", token=signing.dumps(new_reference(), salt=SIGNING_SALT))
-        if _limited(form, submission_limit, request):
-            status = 429
-        else:
-            submission_limit.count(request)
-            submission = moderation.submit_offer(form.cleaned_data, request)
-            token = signing.dumps(submission.reference, salt=SIGNING_SALT)
-            return redirect("offers:submission_thanks", token=token)
-    elif request.method == "POST":
-        status = 400
-    return render(request, "offers/submit.html", {"form": form, "section": "submit"}, status=status)
+
+    def thanks(submission):
+        # A bot gets a made-up reference, so it learns nothing.
+        reference = submission.reference if submission else new_reference()
+        return redirect("offers:submission_thanks", token=signing.dumps(reference, salt=SIGNING_SALT))
+
+    outcome = _process(
+        request, form, submission_limit, lambda: moderation.submit_offer(form.cleaned_data, request), thanks
+    )
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    return render(request, "offers/submit.html", {"form": form, "section": "submit"}, status=outcome)
 
 
 def submission_thanks(request, token):
@@ -56,23 +66,20 @@ def submission_thanks(request, token):
 def report_change(request, slug):
     offer = get_object_or_404(Offer.objects.published(), slug=slug)
     form = ChangeReportForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        if form.is_spam:
-            return redirect("offers:change_report_thanks", slug=offer.slug)
-        if _limited(form, change_report_limit, request):
-            status = 429
-        else:
-            change_report_limit.count(request)
-            moderation.report_change(offer, form.cleaned_data, request)
-            return redirect("offers:change_report_thanks", slug=offer.slug)
-    elif request.method == "POST":
-        status = 400
+    outcome = _process(
+        request,
+        form,
+        change_report_limit,
+        lambda: moderation.report_change(offer, form.cleaned_data, request),
+        lambda report: redirect("offers:change_report_thanks", slug=offer.slug),
+    )
+    if isinstance(outcome, HttpResponse):
+        return outcome
     return render(
         request,
         "offers/report_change.html",
         {"form": form, "offer": offer, "section": "offers"},
-        status=status,
+        status=outcome,
     )
 
 

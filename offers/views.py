@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from networks.models import Membership, Network
 from offers.cache import cache_public_page, cached
 from offers.chain import chain_matrix
-from offers.facets import build_facets, flag_counts
+from offers.facets import build_facets, flag_counts, through_counts
 from offers.filters import AGE_RANGES, OfferFilter
 from offers.models import AgePhase, District, Location, Offer, Provider, Topic, published_q
 from offers.schema_org import offer_structured_data
@@ -21,13 +21,7 @@ PARTIAL_HEADER = "X-Partial"
 
 def _home_counts():
     published = Offer.objects.published()
-    topic_counts = dict(
-        Offer.topics.through.objects.filter(offer_id__in=published.values("pk"))
-        .values_list("topic_id")
-        .annotate(n=Count("offer_id"))
-        .order_by()
-    )
-    return published.count(), topic_counts
+    return published.count(), through_counts("topics", "topic_id", published)
 
 
 @cache_public_page

@@ -39,11 +39,12 @@ def browser():
         browser.close()
 
 
-def _page(browser, **options):
+def _page(browser, site, **options):
     context = browser.new_context(locale="de-DE", **options)
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.foreign_requests = []
+    page.on("request", lambda r: r.url.startswith(site) or page.foreign_requests.append(r.url))
     page.csp_violations = []
     page.on(
         "console",
@@ -72,15 +73,14 @@ def site(live_server):
 
 @pytest.fixture
 def phone(browser, site):
-    context, page = _page(browser, **PHONE)
-    page.on("request", lambda r: r.url.startswith(site) or page.foreign_requests.append(r.url))
+    context, page = _page(browser, site, **PHONE)
     yield page
     context.close()
 
 
 @pytest.fixture
 def phone_without_js(browser, site):
-    context, page = _page(browser, java_script_enabled=False, **PHONE)
+    context, page = _page(browser, site, java_script_enabled=False, **PHONE)
     yield page
     context.close()
 
@@ -88,8 +88,7 @@ def phone_without_js(browser, site):
 @pytest.fixture
 def desktop(browser, site):
     # axe is injected as a script; a Content-Security-Policy must not stop the test tool.
-    context, page = _page(browser, bypass_csp=True, **DESKTOP)
-    page.on("request", lambda r: r.url.startswith(site) or page.foreign_requests.append(r.url))
+    context, page = _page(browser, site, bypass_csp=True, **DESKTOP)
     yield page
     context.close()
 
