@@ -22,9 +22,12 @@ DEVELOPMENT_SECRET_KEY = "development-only-not-secret-oberhausen-praevention"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
+        # Said in German and English: whoever runs the server reads one of them.
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off "
-            "(for development: DEBUG=true, or use `make run`)."
+            "SECRET_KEY must be set when DEBUG is off: on a server, set SECRET_KEY to a long "
+            "random value; on a developer machine, set DEBUG=true (`make run` does). / "
+            "SECRET_KEY fehlt und DEBUG ist aus: auf einem Server SECRET_KEY auf einen langen "
+            "Zufallswert setzen, auf einem Entwicklungsrechner DEBUG=true (wie `make run`)."
         )
     SECRET_KEY = DEVELOPMENT_SECRET_KEY
 elif not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
@@ -222,12 +225,19 @@ EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.get_bool("EMAIL_USE_SSL", default=False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other; set one.")
+# A mail server that does not answer must not hold a request for long; what
+# fails is kept in the outbox and sent again by `manage.py send_emails`.
+EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT", 5, minimum=1)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "praeventionsangebote@example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who hears of new submissions and change reports; empty: every coordinator with an email.
 COORDINATION_EMAILS = env.get_list("COORDINATION_EMAILS", default=[])
 
 LOGIN_URL = "offers:partner_login"
+
+# The history is the audit trail: nobody turns an offer back into an old
+# version from there (that would publish without moderation).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGGING = {
     "version": 1,

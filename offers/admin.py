@@ -1,10 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from offers import moderation
@@ -18,6 +18,7 @@ from offers.models import (
     Location,
     Neighbourhood,
     Offer,
+    OutgoingEmail,
     PartnerAccount,
     Provider,
     Submission,
@@ -193,6 +194,13 @@ class VerificationFilter(admin.SimpleListFilter):
 
 
 class OfferAdminForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=200,
+        help_text=_("Recorded in the history. Empty: the changed fields are recorded."),
+    )
+
     class Meta:
         model = Offer
         fields = "__all__"
@@ -286,7 +294,11 @@ class OfferAdmin(SimpleHistoryAdmin):
         "target_groups",
         "languages",
     ]
-    readonly_fields = ["published_at", "last_verified_by", "created_at", "updated_at"]
+    # The state changes only through the moderation steps (actions), which check
+    # the publish permission and record who did it and when.
+    readonly_fields = [
+        "status", "published_at", "last_verified_at", "last_verified_by", "created_at", "updated_at",
+    ]
     actions = ["publish", "reject", "archive", "mark_verified"]
     inlines = [SubmissionInline, ChangeReportInline]
     history_list_display = ["status"]
@@ -318,6 +330,7 @@ class OfferAdmin(SimpleHistoryAdmin):
             _("Contact"),
             {"fields": ["contact_name", "contact_phone", "contact_email", "website"]},
         ),
+        (None, {"fields": ["change_reason"]}),
         (
             _("Curation"),
             {
@@ -335,6 +348,24 @@ class OfferAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("age"))
     def age_range(self, offer):
         return offer.age_range_display
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting saves an old version as it was, status included: that would
+        # publish without moderation. The history is for reading.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason") or self._changed_fields(form, change)
+        super().save_model(request, obj, form, change)
+
+    @staticmethod
+    def _changed_fields(form, change):
+        if not change:
+            return gettext("Created in the admin.")
+        labels = [str(form.fields[name].label) for name in form.changed_data if name != "change_reason"]
+        return gettext("Changed in the admin: %(fields)s.") % {"fields": ", ".join(labels) or "–"}
 
     def has_publish_permission(self, request):
         return request.user.has_perm("offers.publish_offer")
@@ -413,7 +444,10 @@ class OfferAdmin(SimpleHistoryAdmin):
 class SubmissionAdmin(admin.ModelAdmin):
     """The queue of what partners sent in; publishing and rejecting happen on the offer."""
 
-    list_display = ["reference", "offer", "submitter_name", "submitter_organisation", "decision", "created_at"]
+    list_display = [
+        "reference", "offer", "submitter_name", "submitter_organisation", "decision", "created_at",
+        "email_delivered",
+    ]
     list_select_related = ["offer"]
     list_filter = ["decision"]
     search_fields = ["reference", "offer__title", "submitter_name", "submitter_email", "submitter_organisation"]
@@ -422,6 +456,42 @@ class SubmissionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_queryset(self, request):
+        failed = OutgoingEmail.objects.failed().filter(offer_id=OuterRef("offer_id"))
+        return super().get_queryset(request).annotate(email_failed=Exists(failed))
+
+    @admin.display(description=_("emails sent"), boolean=True)
+    def email_delivered(self, submission):
+        return not submission.email_failed
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox: what could not be sent stays here until it is sent again."""
+
+    list_display = ["subject", "kind", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["subject", "offer__title"]
+    fields = [
+        "kind", "recipients", "subject", "body", "offer", "status", "attempts", "last_error",
+        "created_at", "sent_at",
+    ]
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Send selected emails again"), permissions=["change"])
+    def send_again(self, request, queryset):
+        unsent = [email for email in queryset if email.status != OutgoingEmail.Status.SENT]
+        sent = sum(email.send() for email in unsent)
+        self.message_user(
+            request,
+            ngettext("%(count)d email sent.", "%(count)d emails sent.", sent) % {"count": sent},
+            messages.SUCCESS if sent == len(unsent) else messages.WARNING,
+        )
+
 
 @admin.register(ChangeReport)
 class ChangeReportAdmin(admin.ModelAdmin):
@@ -429,8 +499,12 @@ class ChangeReportAdmin(admin.ModelAdmin):
     list_select_related = ["offer"]
     list_filter = ["status", "reason"]
     search_fields = ["offer__title", "message", "reporter_email"]
-    readonly_fields = ["offer", "reason", "message", "reporter_email", "created_at", "resolved_at", "resolved_by"]
-    fields = [*readonly_fields, "status", "resolution_note"]
+    # Resolving is a moderation step (the action below), never an edit of the status.
+    fields = [
+        "offer", "reason", "message", "reporter_email", "created_at",
+        "status", "resolution_note", "resolved_at", "resolved_by",
+    ]
+    readonly_fields = fields
     actions = ["resolve"]
 
     def has_add_permission(self, request):

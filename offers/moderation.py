@@ -2,18 +2,13 @@
 
 Views, admin actions and commands call these functions; the model methods
 they use do the state changes, these add the emails the people involved
-expect. Nothing here runs from a signal.
+expect (``offers.emails``: sent after the commit). Nothing here runs from a signal.
 """
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from offers.groups import COORDINATION_GROUP
+from offers import emails
 from offers.models import ChangeReport, Offer, Submission, unique_slug
 
 OFFER_FIELDS = [
@@ -28,33 +23,6 @@ SUBMISSION_FIELDS = [
     "proposed_provider_name", "proposed_provider_kind", "proposed_provider_website",
     "proposed_location_name", "proposed_street", "proposed_postal_code", "proposed_neighbourhood",
 ]
-
-
-def coordinator_emails():
-    if settings.COORDINATION_EMAILS:
-        return list(settings.COORDINATION_EMAILS)
-    return list(
-        get_user_model()
-        .objects.filter(groups__name=COORDINATION_GROUP, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
-
-
-def _send(template, context, recipients):
-    """A plain-text email in German, the site's language; subject is the first line."""
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        subject, _, body = render_to_string(template, context).strip().partition("\n")
-    send_mail(subject.strip(), body.strip() + "\n", None, recipients)
-
-
-def _admin_url(request, obj):
-    opts = obj._meta
-    path = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-    return request.build_absolute_uri(path) if request else path
 
 
 # --- Partners ----------------------------------------------------------------------------
@@ -75,9 +43,8 @@ def submit_offer(data, request=None):
     proposal = {name: data.get(name) or "" for name in SUBMISSION_FIELDS}
     proposal["proposed_neighbourhood"] = data.get("proposed_neighbourhood")
     submission = Submission.objects.create(offer=offer, consent_at=timezone.now(), **proposal)
-    context = {"submission": submission, "offer": offer, "admin_url": _admin_url(request, offer)}
-    _send("emails/submission_received.txt", context, [submission.submitter_email])
-    _send("emails/submission_to_coordinators.txt", context, coordinator_emails())
+    emails.submission_received(submission)
+    emails.submission_to_coordinators(submission, request)
     return submission
 
 
@@ -89,8 +56,7 @@ def report_change(offer, data, request=None):
         message=data.get("message", ""),
         reporter_email=data.get("reporter_email", ""),
     )
-    context = {"report": report, "offer": offer, "admin_url": _admin_url(request, report)}
-    _send("emails/change_report_to_coordinators.txt", context, coordinator_emails())
+    emails.change_report_to_coordinators(report, request)
     return report
 
 
@@ -107,8 +73,7 @@ def save_partner_edit(offer, data, user, request=None):
     )
     if offer.status == Offer.Status.PUBLISHED:
         offer.return_to_review(by=user)
-        context = {"offer": offer, "user": user, "admin_url": _admin_url(request, offer)}
-        _send("emails/partner_edit_to_coordinators.txt", context, coordinator_emails())
+        emails.partner_edit_to_coordinators(offer, user, request)
     return offer
 
 
@@ -131,8 +96,7 @@ def publish(offer, by):
     offer.publish(by=by)
     if submission:
         submission.decide(Submission.Decision.PUBLISHED, by)
-        _send("emails/submission_published.txt", {"submission": submission, "offer": offer},
-              [submission.submitter_email])
+        emails.submission_published(submission)
 
 
 @transaction.atomic
@@ -142,5 +106,4 @@ def reject(offer, by, reason):
     submission = _pending_submission(offer)
     if submission:
         submission.decide(Submission.Decision.REJECTED, by, note=reason)
-        _send("emails/submission_rejected.txt", {"submission": submission, "offer": offer},
-              [submission.submitter_email])
+        emails.submission_rejected(submission)

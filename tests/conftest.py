@@ -1,6 +1,26 @@
 import pytest
+from django.test import Client, TestCase
 
 from tests.factories import make_user
+
+
+class CommittingClient(Client):
+    """A test client whose every request ends as in production: committed.
+
+    The test itself runs in a transaction that is rolled back, so
+    ``transaction.on_commit`` callbacks (emails, cache invalidation) would
+    never run; here they run at the end of each request, as after a real
+    commit. Callbacks of a block the view rolled back are dropped, as in production.
+    """
+
+    def request(self, **request):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
+
+
+@pytest.fixture
+def client():
+    return CommittingClient()
 
 
 @pytest.fixture(autouse=True)

@@ -127,8 +127,17 @@ def run_manage(*args, **variables):
     )
 
 
-def test_manage_py_works_on_a_developer_machine_without_configuration():
-    assert run_manage("check").returncode == 0
+def test_manage_py_without_a_secret_key_fails_loudly_instead_of_switching_debug_on():
+    result = run_manage("check")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+    assert "SECRET_KEY fehlt" in result.stderr
+    assert "DEBUG=true" in result.stderr
+
+
+def test_manage_py_works_on_a_developer_machine_that_says_so():
+    assert run_manage("check", DEBUG="true").returncode == 0
 
 
 def test_manage_py_on_a_configured_server_keeps_debug_off_and_checks_its_settings():

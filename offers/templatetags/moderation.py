@@ -1,6 +1,6 @@
 from django import template
 
-from offers.models import ChangeReport, Offer
+from offers.models import ChangeReport, Offer, OutgoingEmail
 
 register = template.Library()
 
@@ -12,4 +12,5 @@ def moderation_counts():
         "submitted": Offer.objects.filter(status=Offer.Status.SUBMITTED).count(),
         "open_reports": ChangeReport.objects.open().count(),
         "unverified": Offer.objects.published().needs_verification().count(),
+        "failed_emails": OutgoingEmail.objects.failed().count(),
     }
