@@ -16,6 +16,7 @@ from offers.models import (
     Language,
     Offer,
     Provider,
+    ServedDistrict,
     TargetGroup,
     Topic,
     age_overlap_q,
@@ -54,6 +55,18 @@ def through_counts(relation, column, queryset):
         .order_by()
     )
     return {row[column]: row["n"] for row in rows}
+
+
+def _served_counts(queryset):
+    """(citywide offers, {district id: other offers serving it}) within ``queryset``."""
+    citywide = queryset.filter(citywide=True).count()
+    rows = (
+        ServedDistrict.objects.filter(offer_id__in=queryset.filter(citywide=False).values("pk"))
+        .values("district_id")
+        .annotate(n=Count("offer_id"))
+        .order_by()
+    )
+    return citywide, {row["district_id"]: row["n"] for row in rows}
 
 
 def _selected_value(filterset, name, attribute="slug"):
@@ -113,10 +126,8 @@ def phase_facet(filterset):
 
 
 def district_facet(filterset):
-    base = filterset.queryset_without("sozialraum")
-    citywide = base.filter(citywide=True).count()
-    counts = through_counts("districts", "district_id", base.filter(citywide=False))
     districts = list(District.objects.all())
+    citywide, counts = _served_counts(filterset.queryset_without("sozialraum"))
     return _vocabulary_facet(
         filterset, "sozialraum", districts, {d.pk: counts.get(d.pk, 0) + citywide for d in districts}
     )

@@ -365,10 +365,8 @@ class OfferQuerySet(models.QuerySet):
         return self.for_age_range(phase.min_months, phase.max_months)
 
     def in_district(self, district):
-        """Offers serving a Sozialraum, citywide offers included."""
-        served = Offer.districts.through.objects.filter(
-            offer_id=OuterRef("pk"), district_id=_pk(district)
-        )
+        """Offers serving a Sozialraum: named for it, with a place in it, or citywide."""
+        served = ServedDistrict.objects.filter(offer_id=OuterRef("pk"), district_id=_pk(district))
         return self.filter(Q(citywide=True) | Exists(served))
 
     def with_topic(self, topic):
@@ -492,7 +490,10 @@ class Offer(models.Model):
         blank=True,
         related_name="offers",
         verbose_name=_("social areas served"),
-        help_text=_("Leave empty for citywide offers."),
+        help_text=_(
+            "The social areas of the offer's locations count anyway; name others it serves here. "
+            "Leave empty for citywide offers."
+        ),
     )
     topics = models.ManyToManyField(Topic, related_name="offers", verbose_name=_("topics"))
     target_groups = models.ManyToManyField(
@@ -731,6 +732,48 @@ class Offer(models.Model):
     @property
     def age_range_display(self):
         return describe_age_range(self.min_age_months, self.max_age_months)
+
+    @property
+    def served_districts(self):
+        """The Sozialräume named for the offer and those of its places (uses with_related())."""
+        served = {district.pk: district for district in self.districts.all()}
+        for location in self.locations.all():
+            if location.district is not None:
+                served.setdefault(location.district.pk, location.district)
+        return sorted(served.values(), key=lambda district: (district.position, district.name))
+
+
+class ServedDistrict(models.Model):
+    """Which offer serves which Sozialraum: the one rule, as a database view.
+
+    An offer serves the Sozialräume it names (``Offer.districts``) and those of
+    its places (location → Stadtteil → Sozialraum); citywide offers serve all
+    of them, which queries add with ``citywide=True``. The list filter, the
+    option counts, the chain and the admin all read this view, so a corrected
+    Stadtteil or place shows everywhere at once. Migration 0007 creates it; a
+    later migration that changes the columns it reads must drop and recreate it.
+    """
+
+    pk = models.CompositePrimaryKey("offer", "district")
+    offer = models.ForeignKey(
+        Offer, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, verbose_name=_("offer")
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("social area"),
+    )
+
+    class Meta:
+        managed = False
+        db_table = "offers_served_district"
+        verbose_name = _("social area served")
+        verbose_name_plural = _("social areas served")
+
+    def __str__(self):
+        return f"{self.offer_id} → {self.district_id}"
 
 
 def _whole_years(months, upper):

@@ -14,11 +14,19 @@ from tests.factories import make_network, make_offer, make_provider
 pytestmark = pytest.mark.django_db
 
 
-def assert_violates(constraint_name, change):
+def assert_violates(constraint_name, change, unique_columns=None):
+    """``change()`` fails on exactly this constraint.
+
+    PostgreSQL names every constraint; SQLite names a CHECK constraint but
+    reports a UNIQUE one by its columns, so those tests name the columns too.
+    """
     with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
         change()
-    # SQLite names the failing CHECK constraint, PostgreSQL names it too.
-    assert constraint_name in str(excinfo.value) or "UNIQUE" in str(excinfo.value)
+    message = str(excinfo.value)
+    expected = [constraint_name]
+    if unique_columns:
+        expected.append(f"UNIQUE constraint failed: {unique_columns}")
+    assert any(text in message for text in expected), message
 
 
 def test_min_age_above_max_age_is_refused_by_the_database():
@@ -63,8 +71,10 @@ def test_slugs_are_unique():
     make_offer(slug="elterncafe")
     provider = make_provider(slug="traeger")
 
-    assert_violates("offer_slug_unique", lambda: make_offer(slug="elterncafe"))
-    assert_violates("provider_slug_unique", lambda: make_provider(slug=provider.slug))
+    assert_violates("offer_slug_unique", lambda: make_offer(slug="elterncafe"), "offers_offer.slug")
+    assert_violates(
+        "provider_slug_unique", lambda: make_provider(slug=provider.slug), "offers_provider.slug"
+    )
 
 
 def test_language_codes_are_two_lower_case_letters():
@@ -94,6 +104,7 @@ def test_a_provider_is_member_of_a_network_once():
     assert_violates(
         "membership_network_provider_unique",
         lambda: Membership.objects.create(network=network, provider=provider),
+        "networks_membership.network_id, networks_membership.provider_id",
     )
 
 

@@ -199,11 +199,25 @@ def test_search_ranks_title_above_summary_above_description():
     assert ranked == ["Erziehungsberatung konkret", "Sprechstunde", "Beratung"]
 
 
-@pytest.mark.parametrize("query", ["", "   ", "'\":*&|!()", "\\", "<script>", "a" * 500])
-def test_search_survives_hostile_input(query):
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", {"Elterncafé", "Schwimmkurs"}),  # no words: filters nothing
+        ("   ", {"Elterncafé", "Schwimmkurs"}),
+        ("'\":*&|!()", {"Elterncafé", "Schwimmkurs"}),  # only operators: no words either
+        ("\\", {"Elterncafé", "Schwimmkurs"}),
+        ("elterncafé' & !", {"Elterncafé"}),  # operators around a word do not change the word
+        ("<script>", set()),
+        ("a" * 500, set()),
+        ("%", {"Elterncafé", "Schwimmkurs"}),
+        ("Schwimm_urs", set()),  # an underscore is no wildcard
+    ],
+)
+def test_search_survives_hostile_input(query, expected):
     make_offer(title="Elterncafé")
+    make_offer(title="Schwimmkurs")
 
-    list(Offer.objects.search(query))
+    assert titles(Offer.objects.search(query)) == expected
 
 
 def test_search_is_found_after_an_edit():
