@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from offers.fields import HttpsURLField
+from offers.fields import EmailAddressField, HttpsURLField, LineField, TextField
 from offers.models import AgePhase, District, Offer, Provider, Topic, slug_constraint
 
 
@@ -21,12 +21,12 @@ class NetworkQuerySet(models.QuerySet):
 
 
 class Network(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = LineField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
-    contact_email = models.EmailField(_("contact email"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    description = TextField(_("description"), blank=True)
+    contact_name = LineField(_("contact person"), max_length=120, blank=True)
+    contact_email = EmailAddressField(_("contact email"), blank=True)
+    contact_phone = LineField(_("contact phone"), max_length=40, blank=True)
     website = HttpsURLField(_("website"), blank=True)
     members = models.ManyToManyField(
         Provider,

@@ -1,11 +1,13 @@
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from networks.models import Network
 from offers.cache import cache_public_page
 from offers.models import Offer, published_q
 
 
+@require_safe
 @cache_public_page
 def network_list(request):
     networks = (
@@ -16,6 +18,7 @@ def network_list(request):
     return render(request, "networks/network_list.html", {"networks": networks, "section": "networks"})
 
 
+@require_safe
 @cache_public_page
 def network_detail(request, slug):
     network = get_object_or_404(

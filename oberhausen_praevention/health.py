@@ -1,10 +1,12 @@
 from django.db import connection
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from oberhausen_praevention.middleware import UNAVAILABLE
 
 
+@require_safe
 @never_cache
 def healthz(request):
     """For load balancers and monitoring: 200 when the database answers, 503 when not."""

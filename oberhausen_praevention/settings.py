@@ -200,9 +200,18 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Brute-force protection for every login (django-axes): five wrong passwords for
-# one user from one address lock that pair out for an hour. The client address
-# is read the same way as for the form rate limit (TRUSTED_PROXY_COUNT).
+# one user from one address lock that pair out for an hour, and 20 wrong
+# passwords from one address, whatever the accounts, lock the address
+# (oberhausen_praevention/lockout.py). The client address is read the same way
+# as for the form rate limit (TRUSTED_PROXY_COUNT).
+AXES_HANDLER = "oberhausen_praevention.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_CLIENT_FAILURE_LIMIT = env.get_int("AXES_CLIENT_FAILURE_LIMIT", 20, minimum=1)
+if AXES_CLIENT_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        f"AXES_CLIENT_FAILURE_LIMIT={AXES_CLIENT_FAILURE_LIMIT} must not be below "
+        f"AXES_FAILURE_LIMIT={AXES_FAILURE_LIMIT}: it counts the failures of all accounts together."
+    )
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

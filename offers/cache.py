@@ -1,16 +1,26 @@
 """Caching of what is expensive: option counts, totals, the chain matrix, public pages.
 
-Every cached value is keyed by a version number that any change to an offer,
-a provider, a network or the vocabulary bumps, so an edit shows up at once. The receivers below
-only invalidate the cache; they hold no business logic, and they catch every
-write path (admin, forms, commands, shell) that an explicit call could miss.
+Every cached value is keyed by a version token that any change to an offer,
+a provider, a network or the vocabulary replaces, so an edit shows up at
+once. The receivers below only invalidate the cache; they hold no business
+logic, and they catch every write path (admin, forms, commands, shell) that
+an explicit call could miss.
+
+The token is replaced *after* the change commits: a reader that rendered
+the old state before the commit can only have stored it under the old token.
+A token is random and never reused, so neither two edits at the same moment
+nor an evicted version key can bring back a page stored long ago.
 """
 
 import functools
 import hashlib
+import secrets
+import time
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone, translation
@@ -19,19 +29,27 @@ VERSION_KEY = "offers:version"
 TIMEOUT = 60 * 60
 
 
+def _new_token():
+    return f"{time.time_ns():x}-{secrets.token_hex(8)}"
+
+
 def offers_version():
     version = cache.get(VERSION_KEY)
     if version is None:
-        version = 1
-        cache.add(VERSION_KEY, version, None)
+        # Never set, or evicted: a new token, so nothing stored before is found again.
+        token = _new_token()
+        cache.add(VERSION_KEY, token, None)
+        version = cache.get(VERSION_KEY) or token
     return version
 
 
-def bump_offers_version(**kwargs):
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+def replace_offers_version():
+    cache.set(VERSION_KEY, _new_token(), None)
+
+
+def bump_offers_version(using=None, **kwargs):
+    """Replace the version once the current transaction has committed (at once outside one)."""
+    transaction.on_commit(replace_offers_version, using=using, robust=True)
 
 
 def _key(parts):
@@ -94,10 +112,11 @@ def cache_public_page(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        personal = "sessionid" in request.COOKIES or "messages" in request.COOKIES
+        personal = settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES
         if not settings.PAGE_CACHE or request.method != "GET" or personal:
             return view(request, *args, **kwargs)
-        parts = ("page", request.get_full_path(), bool(request.headers.get("X-Partial")))
+        # The absolute address: pages carry absolute URLs (JSON-LD, alternates).
+        parts = ("page", request.build_absolute_uri(), bool(request.headers.get("X-Partial")))
         key = _key(parts)
         hit = cache.get(key)
         if hit is not None:

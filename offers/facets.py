@@ -7,6 +7,7 @@ two aggregate queries, whatever the number of offers or options.
 
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Count
 
 from offers.filters import age_choices, parse_age
@@ -16,7 +17,6 @@ from offers.models import (
     Language,
     Offer,
     Provider,
-    ServedDistrict,
     TargetGroup,
     Topic,
     age_overlap_q,
@@ -60,13 +60,16 @@ def through_counts(relation, column, queryset):
 def _served_counts(queryset):
     """(citywide offers, {district id: other offers serving it}) within ``queryset``."""
     citywide = queryset.filter(citywide=True).count()
-    rows = (
-        ServedDistrict.objects.filter(offer_id__in=queryset.filter(citywide=False).values("pk"))
-        .values("district_id")
-        .annotate(n=Count("offer_id"))
-        .order_by()
-    )
-    return citywide, {row["district_id"]: row["n"] for row in rows}
+    return citywide, count_by_district(queryset.filter(citywide=False).served_districts())
+
+
+def count_by_district(pairs):
+    """{district id: number of offers} from a query of distinct (offer id, district id) pairs."""
+    sql, params = pairs.query.sql_with_params()
+    with connections[pairs.db].cursor() as cursor:
+        # A UNION cannot be grouped through the ORM; it is wrapped as a subquery instead.
+        cursor.execute(f"SELECT served.district_id, COUNT(*) FROM ({sql}) AS served GROUP BY 1", params)
+        return dict(cursor.fetchall())
 
 
 def _selected_value(filterset, name, attribute="slug"):

@@ -1,4 +1,7 @@
+from django.core.validators import validate_email
 from django.db import models
+
+from offers.validators import deliverable_email, multi_line, single_line
 
 
 class HttpsURLField(models.URLField):
@@ -6,3 +9,21 @@ class HttpsURLField(models.URLField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+class EmailAddressField(models.EmailField):
+    """An email address we can send to (see ``deliverable_email``)."""
+
+    default_validators = [validate_email, deliverable_email]
+
+
+class LineField(models.CharField):
+    """A single line of text: a name, a title, an address, a phone number."""
+
+    default_validators = [single_line]
+
+
+class TextField(models.TextField):
+    """Text of several lines, without control characters other than line breaks and tabs."""
+
+    default_validators = [multi_line]

@@ -26,6 +26,7 @@ from offers.models import (
     TargetGroup,
     Topic,
 )
+from offers.validators import deliverable_email, multi_line, single_line
 
 HTML_TAG = re.compile(r"<\s*[a-zA-Z!/?]")
 MAX_AGE_YEARS = 27
@@ -44,13 +45,19 @@ phone_number = RegexValidator(
 
 
 def text(max_length, required=True, widget=None, validators=(), **kwargs):
+    """A text field without HTML; one line unless it is a textarea."""
+    lines = multi_line if isinstance(widget, forms.Textarea) else single_line
     return forms.CharField(
         max_length=max_length,
         required=required,
-        validators=[no_html, *validators],
+        validators=[no_html, lines, *validators],
         widget=widget,
         **kwargs,
     )
+
+
+def email(**kwargs):
+    return forms.EmailField(max_length=254, validators=[deliverable_email], **kwargs)
 
 
 def textarea(max_length, rows=4, required=False, **kwargs):
@@ -188,7 +195,7 @@ class OfferContentForm(forms.Form):
                                   help_text=_("Only for offers that end, e.g. a course."))
     contact_name = text(120, required=False, label=_("Contact person"))
     contact_phone = text(40, required=False, label=_("Phone"), validators=[phone_number])
-    contact_email = forms.EmailField(required=False, max_length=254, label=_("Email"))
+    contact_email = email(required=False, label=_("Email"))
     website = forms.URLField(required=False, max_length=200, assume_scheme="https", label=_("Website"))
 
     def clean(self):
@@ -240,7 +247,7 @@ class SubmissionForm(HoneypotForm, OfferContentForm):
     proposed_street = text(200, required=False, label=_("Street and number"))
     proposed_postal_code = forms.CharField(
         required=False, max_length=5, label=_("Postal code"),
-        validators=[RegexValidator(r"^\d{5}$", _("Enter a postal code of five digits."))],
+        validators=[RegexValidator(r"^[0-9]{5}\Z", _("Enter a postal code of five digits."))],
     )
     proposed_neighbourhood = forms.ModelChoiceField(
         queryset=Neighbourhood.objects.all(), to_field_name="slug", required=False,
@@ -248,8 +255,8 @@ class SubmissionForm(HoneypotForm, OfferContentForm):
     )
     submitter_name = text(120, label=_("Your name"))
     submitter_organisation = text(200, required=False, label=_("Your organisation"))
-    submitter_email = forms.EmailField(
-        max_length=254, label=_("Your email"),
+    submitter_email = email(
+        label=_("Your email"),
         help_text=_("We send you a confirmation and tell you when the offer is published."),
     )
     consent = forms.BooleanField(
@@ -285,8 +292,8 @@ class ChangeReportForm(HoneypotForm):
                                label=_("What is wrong?"))
     message = textarea(2000, rows=5, label=_("What should we change?"),
                        help_text=_("e.g. the new phone number or the new times"))
-    reporter_email = forms.EmailField(
-        required=False, max_length=254, label=_("Your email (optional)"),
+    reporter_email = email(
+        required=False, label=_("Your email (optional)"),
         help_text=_("Only if we may ask you a question about it."),
     )
 

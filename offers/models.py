@@ -22,9 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext, npgettext
 from simple_history.models import HistoricalRecords
 
-from offers.fields import HttpsURLField
+from offers.fields import EmailAddressField, HttpsURLField, LineField, TextField
 from offers.search import SearchDocument, SearchDocumentField, search_offers
 from offers.text import german_slugify
+from offers.validators import multi_line
 
 PREGNANCY_START_MONTHS = -9
 MAX_AGE_MONTHS = 99 * 12
@@ -43,7 +44,7 @@ def slug_constraint(model_name):
 class Borough(models.Model):
     """A Stadtbezirk: Alt-Oberhausen, Osterfeld or Sterkrade."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = LineField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -60,7 +61,7 @@ class Borough(models.Model):
 class District(models.Model):
     """A Sozialraum, the unit the city's family services plan in."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = LineField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100)
     borough = models.ForeignKey(
         Borough, on_delete=models.PROTECT, related_name="districts", verbose_name=_("borough")
@@ -80,7 +81,7 @@ class District(models.Model):
 class Neighbourhood(models.Model):
     """A Stadtteil. Which Sozialraum it belongs to is editable: no official list exists."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = LineField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100)
     district = models.ForeignKey(
         District,
@@ -105,7 +106,7 @@ class Neighbourhood(models.Model):
 class AgePhase(models.Model):
     """A link of the Präventionskette, from pregnancy to the start of working life."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = LineField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100)
     min_months = models.SmallIntegerField(
         _("from (months)"),
@@ -148,9 +149,9 @@ class AgePhase(models.Model):
 class Topic(models.Model):
     """A Handlungsfeld of the city's prevention conference, or a cross-cutting field."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = LineField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    description = TextField(_("description"), blank=True)
 
     class Meta:
         verbose_name = _("topic")
@@ -163,7 +164,7 @@ class Topic(models.Model):
 
 
 class TargetGroup(models.Model):
-    name = models.CharField(_("name"), max_length=100)
+    name = LineField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -187,8 +188,8 @@ class Language(models.Model):
             RegexValidator(r"^[a-z]{2}$", _("Enter the two lower-case letters of ISO 639-1."))
         ],
     )
-    name = models.CharField(_("name"), max_length=60)
-    native_name = models.CharField(
+    name = LineField(_("name"), max_length=60)
+    native_name = LineField(
         _("native name"), max_length=60, blank=True, help_text=_("The language's name for itself.")
     )
 
@@ -228,13 +229,13 @@ class Provider(models.Model):
 
     Kind = ProviderKind
 
-    name = models.CharField(_("name"), max_length=200)
+    name = LineField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = TextField(_("description"), blank=True)
     website = HttpsURLField(_("website"), blank=True)
-    email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = EmailAddressField(_("email"), blank=True)
+    phone = LineField(_("phone"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -259,14 +260,14 @@ class Location(models.Model):
     provider = models.ForeignKey(
         Provider, on_delete=models.CASCADE, related_name="locations", verbose_name=_("provider")
     )
-    name = models.CharField(_("name"), max_length=200)
-    street = models.CharField(_("street and number"), max_length=200)
-    postal_code = models.CharField(
+    name = LineField(_("name"), max_length=200)
+    street = LineField(_("street and number"), max_length=200)
+    postal_code = LineField(
         _("postal code"),
         max_length=5,
-        validators=[RegexValidator(r"^\d{5}$", _("Enter a postal code of five digits."))],
+        validators=[RegexValidator(r"^[0-9]{5}\Z", _("Enter a postal code of five digits."))],
     )
-    city = models.CharField(_("city"), max_length=100, default="Oberhausen")
+    city = LineField(_("city"), max_length=100, default="Oberhausen")
     neighbourhood = models.ForeignKey(
         Neighbourhood,
         on_delete=models.PROTECT,
@@ -293,7 +294,7 @@ class Location(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), default=False)
-    accessibility_note = models.CharField(
+    accessibility_note = LineField(
         _("accessibility note"),
         max_length=300,
         blank=True,
@@ -365,9 +366,31 @@ class OfferQuerySet(models.QuerySet):
         return self.for_age_range(phase.min_months, phase.max_months)
 
     def in_district(self, district):
-        """Offers serving a Sozialraum: named for it, with a place in it, or citywide."""
-        served = ServedDistrict.objects.filter(offer_id=OuterRef("pk"), district_id=_pk(district))
-        return self.filter(Q(citywide=True) | Exists(served))
+        """Offers serving a Sozialraum: named for it, with a place in it, or citywide.
+
+        The one rule for "serves": every filter, count and matrix goes through
+        this method or ``served_districts()``, so a corrected Stadtteil or place
+        shows everywhere at once.
+        """
+        named = Offer.districts.through.objects.filter(offer_id=OuterRef("pk"), district_id=_pk(district))
+        placed = Offer.locations.through.objects.filter(
+            offer_id=OuterRef("pk"), location__neighbourhood__district_id=_pk(district)
+        )
+        return self.filter(Q(citywide=True) | Exists(named) | Exists(placed))
+
+    def served_districts(self):
+        """Distinct (offer id, district id) pairs: the Sozialräume each offer names or has a place in.
+
+        Citywide offers serve every Sozialraum; callers add them (``citywide=True``).
+        """
+        offers = self.values("pk")
+        named = Offer.districts.through.objects.filter(offer_id__in=offers).values_list(
+            "offer_id", "district_id"
+        )
+        placed = Offer.locations.through.objects.filter(
+            offer_id__in=offers, location__neighbourhood__isnull=False
+        ).values_list("offer_id", "location__neighbourhood__district_id")
+        return named.union(placed)
 
     def with_topic(self, topic):
         tagged = Offer.topics.through.objects.filter(offer_id=OuterRef("pk"), topic_id=_pk(topic))
@@ -451,14 +474,15 @@ class Offer(models.Model):
     Status = OfferStatus
     Cost = OfferCost
 
-    title = models.CharField(_("title"), max_length=200)
+    title = LineField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220)
     summary = models.CharField(
         _("summary"),
+        validators=[multi_line],
         max_length=300,
         help_text=_("One or two sentences in plain language, shown in lists (at most 300 characters)."),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = TextField(_("description"), blank=True)
     provider = models.ForeignKey(
         Provider,
         on_delete=models.PROTECT,
@@ -520,9 +544,9 @@ class Offer(models.Model):
         ),
     )
     cost = models.CharField(_("cost"), max_length=10, choices=OfferCost.choices, default=OfferCost.FREE)
-    cost_note = models.CharField(_("note on cost"), max_length=200, blank=True)
+    cost_note = LineField(_("note on cost"), max_length=200, blank=True)
     registration_required = models.BooleanField(_("registration required"), default=False)
-    registration_note = models.CharField(
+    registration_note = LineField(
         _("how to register"),
         max_length=300,
         blank=True,
@@ -531,12 +555,12 @@ class Offer(models.Model):
     languages = models.ManyToManyField(
         Language, blank=True, related_name="offers", verbose_name=_("languages offered")
     )
-    schedule = models.TextField(
+    schedule = TextField(
         _("schedule"), blank=True, help_text=_("When it takes place, in words, e.g. 'Tuesdays 9–11'.")
     )
-    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
-    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_name = LineField(_("contact person"), max_length=120, blank=True)
+    contact_phone = LineField(_("contact phone"), max_length=40, blank=True)
+    contact_email = EmailAddressField(_("contact email"), blank=True)
     website = HttpsURLField(_("website"), blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(
@@ -743,39 +767,6 @@ class Offer(models.Model):
         return sorted(served.values(), key=lambda district: (district.position, district.name))
 
 
-class ServedDistrict(models.Model):
-    """Which offer serves which Sozialraum: the one rule, as a database view.
-
-    An offer serves the Sozialräume it names (``Offer.districts``) and those of
-    its places (location → Stadtteil → Sozialraum); citywide offers serve all
-    of them, which queries add with ``citywide=True``. The list filter, the
-    option counts, the chain and the admin all read this view, so a corrected
-    Stadtteil or place shows everywhere at once. Migration 0007 creates it; a
-    later migration that changes the columns it reads must drop and recreate it.
-    """
-
-    pk = models.CompositePrimaryKey("offer", "district")
-    offer = models.ForeignKey(
-        Offer, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, verbose_name=_("offer")
-    )
-    district = models.ForeignKey(
-        District,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-        verbose_name=_("social area"),
-    )
-
-    class Meta:
-        managed = False
-        db_table = "offers_served_district"
-        verbose_name = _("social area served")
-        verbose_name_plural = _("social areas served")
-
-    def __str__(self):
-        return f"{self.offer_id} → {self.district_id}"
-
-
 def _whole_years(months, upper):
     """Years when ``months`` is a whole number of years for the bound given.
 
@@ -862,18 +853,18 @@ class Submission(models.Model):
         Offer, on_delete=models.CASCADE, related_name="submission", verbose_name=_("offer")
     )
     reference = models.CharField(_("reference number"), max_length=8, default=new_reference)
-    submitter_name = models.CharField(_("name of the submitter"), max_length=120)
-    submitter_organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    submitter_email = models.EmailField(_("email of the submitter"))
+    submitter_name = LineField(_("name of the submitter"), max_length=120)
+    submitter_organisation = LineField(_("organisation"), max_length=200, blank=True)
+    submitter_email = EmailAddressField(_("email of the submitter"))
     consent_at = models.DateTimeField(_("consent to publication given at"))
-    proposed_provider_name = models.CharField(_("proposed provider"), max_length=200, blank=True)
+    proposed_provider_name = LineField(_("proposed provider"), max_length=200, blank=True)
     proposed_provider_kind = models.CharField(
         _("kind of the proposed provider"), max_length=30, choices=ProviderKind.choices, blank=True
     )
     proposed_provider_website = HttpsURLField(_("website of the proposed provider"), blank=True)
-    proposed_location_name = models.CharField(_("proposed place"), max_length=200, blank=True)
-    proposed_street = models.CharField(_("street and number"), max_length=200, blank=True)
-    proposed_postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
+    proposed_location_name = LineField(_("proposed place"), max_length=200, blank=True)
+    proposed_street = LineField(_("street and number"), max_length=200, blank=True)
+    proposed_postal_code = LineField(_("postal code"), max_length=5, blank=True)
     proposed_neighbourhood = models.ForeignKey(
         Neighbourhood,
         on_delete=models.SET_NULL,
@@ -885,7 +876,7 @@ class Submission(models.Model):
     decision = models.CharField(
         _("decision"), max_length=10, choices=SubmissionDecision.choices, default=SubmissionDecision.PENDING
     )
-    decision_note = models.TextField(_("reason given"), blank=True)
+    decision_note = TextField(_("reason given"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -984,12 +975,12 @@ class ChangeReport(models.Model):
         Offer, on_delete=models.CASCADE, related_name="change_reports", verbose_name=_("offer")
     )
     reason = models.CharField(_("reason"), max_length=10, choices=ChangeReportReason.choices)
-    message = models.TextField(_("message"), blank=True)
-    reporter_email = models.EmailField(_("email for questions"), blank=True)
+    message = TextField(_("message"), blank=True)
+    reporter_email = EmailAddressField(_("email for questions"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ChangeReportStatus.choices, default=ChangeReportStatus.OPEN
     )
-    resolution_note = models.TextField(_("how it was resolved"), blank=True)
+    resolution_note = TextField(_("how it was resolved"), blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from offers import moderation
 from offers.forms import PartnerOfferForm
@@ -18,6 +19,7 @@ def _partner_provider(user):
     return account.provider
 
 
+@require_safe
 @login_required
 def dashboard(request):
     provider = _partner_provider(request.user)
@@ -27,6 +29,7 @@ def dashboard(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def edit_offer(request, pk):
     provider = _partner_provider(request.user)

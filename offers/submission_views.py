@@ -4,6 +4,7 @@ from django.core import signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from offers import moderation
 from offers.forms import ChangeReportForm, SubmissionForm
@@ -39,6 +40,10 @@ def _process(request, form, limit, save, thanks):
     return thanks(save())
 
 
+require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
+
+
+@require_form_methods
 def submit_offer(request):
     form = SubmissionForm(request.POST or None)
 
@@ -55,6 +60,7 @@ def submit_offer(request):
     return render(request, "offers/submit.html", {"form": form, "section": "submit"}, status=outcome)
 
 
+@require_safe
 def submission_thanks(request, token):
     try:
         reference = signing.loads(token, salt=SIGNING_SALT, max_age=60 * 60 * 24)
@@ -63,6 +69,7 @@ def submission_thanks(request, token):
     return render(request, "offers/submit_thanks.html", {"reference": reference, "section": "submit"})
 
 
+@require_form_methods
 def report_change(request, slug):
     offer = get_object_or_404(Offer.objects.published(), slug=slug)
     form = ChangeReportForm(request.POST or None)
@@ -83,6 +90,7 @@ def report_change(request, slug):
     )
 
 
+@require_safe
 def change_report_thanks(request, slug):
     offer = get_object_or_404(Offer.objects.published(), slug=slug)
     return render(request, "offers/report_change_thanks.html", {"offer": offer, "section": "offers"})

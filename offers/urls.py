@@ -26,7 +26,9 @@ urlpatterns = [
     path(
         "partner/anmelden/",
         auth_views.LoginView.as_view(
-            template_name="partners/login.html", next_page="offers:partner_dashboard"
+            template_name="partners/login.html",
+            next_page="offers:partner_dashboard",
+            http_method_names=["get", "head", "post"],
         ),
         name="partner_login",
     ),

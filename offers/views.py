@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from networks.models import Membership, Network
 from offers.cache import cache_public_page, cached
@@ -24,6 +25,7 @@ def _home_counts():
     return published.count(), through_counts("topics", "topic_id", published)
 
 
+@require_safe
 @cache_public_page
 def home(request):
     total, topic_counts = cached(("home",), _home_counts)
@@ -56,6 +58,7 @@ class CountedPaginator(Paginator):
         return self.known_count
 
 
+@require_safe
 @cache_public_page
 def offer_list(request):
     filterset = OfferFilter(request.GET or None, queryset=Offer.objects.published())
@@ -122,6 +125,7 @@ def _flat_choices(choices):
             yield value, label
 
 
+@require_safe
 @cache_public_page
 def offer_detail(request, slug):
     offer = get_object_or_404(
@@ -143,6 +147,7 @@ def offer_detail(request, slug):
     )
 
 
+@require_safe
 @cache_public_page
 def provider_list(request):
     providers = Provider.objects.annotate(
@@ -152,6 +157,7 @@ def provider_list(request):
     return render(request, "offers/provider_list.html", {"page": page, "section": "providers"})
 
 
+@require_safe
 @cache_public_page
 def provider_detail(request, slug):
     provider = get_object_or_404(
@@ -175,6 +181,7 @@ def provider_detail(request, slug):
     )
 
 
+@require_safe
 @cache_public_page
 def chain(request):
     districts = list(District.objects.all())

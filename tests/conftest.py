@@ -23,6 +23,12 @@ def client():
     return CommittingClient()
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed(): …`` ends the block as a commit would: its on_commit callbacks run."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,9 +1,15 @@
-"""Small factories: each makes a valid object with as little as the test must say."""
+"""Small factories: each makes a valid object with as little as the test must say.
 
+What a factory makes counts as committed, as data that was there before the
+test's story begins: its ``on_commit`` callbacks (cache invalidation) run.
+"""
+
+import functools
 import itertools
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import TestCase
 
 from networks.models import Membership, Network
 from offers.models import (
@@ -20,6 +26,15 @@ from offers.models import (
 _numbers = itertools.count(1)
 
 
+def committed(factory):
+    @functools.wraps(factory)
+    def wrapper(*args, **kwargs):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return factory(*args, **kwargs)
+
+    return wrapper
+
+
 def make_user(username=None, *, groups=(), **fields):
     username = username or f"user{next(_numbers)}"
     user = get_user_model().objects.create_user(
@@ -29,6 +44,7 @@ def make_user(username=None, *, groups=(), **fields):
     return user
 
 
+@committed
 def make_provider(**fields):
     number = next(_numbers)
     fields.setdefault("name", f"Träger {number}")
@@ -37,6 +53,7 @@ def make_provider(**fields):
     return Provider.objects.create(**fields)
 
 
+@committed
 def make_location(provider=None, neighbourhood="lirich", **fields):
     number = next(_numbers)
     fields.setdefault("name", f"Standort {number}")
@@ -49,6 +66,7 @@ def make_location(provider=None, neighbourhood="lirich", **fields):
     )
 
 
+@committed
 def make_offer(
     *,
     topics=("bildung",),
@@ -79,6 +97,7 @@ def make_offer(
     return offer
 
 
+@committed
 def make_network(members=(), coordinators=(), offers=(), **fields):
     number = next(_numbers)
     fields.setdefault("name", f"Netzwerk {number}")

@@ -167,3 +167,20 @@ def test_every_admin_save_records_a_reason(coordinator_client):
     assert reasons[0] == "Anruf des Trägers"
     assert "In der Verwaltung geändert: Titel." in reasons
     assert None not in reasons[:2] and "" not in reasons[:2]
+
+
+def test_the_admin_refuses_line_breaks_in_single_line_fields(coordinator_client):
+    offer = make_offer(title="Elterncafé", citywide=True)
+
+    response = coordinator_client.post(
+        change_url(offer),
+        change_form_data(coordinator_client, change_url(offer), title="Elterncafé\rBcc: x@evil.example",
+                         contact_email="a@exa\u2028mple.org"),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "ohne Zeilenumbrüche" in " ".join(errors["title"])
+    assert "an die wir nicht senden können" in " ".join(errors["contact_email"])
+    offer.refresh_from_db()
+    assert offer.title == "Elterncafé"

@@ -72,6 +72,18 @@ def test_anonymous_visits_set_no_cookies_except_csrf_on_forms(client, demo):
             assert cookies == set(), (url, cookies)
 
 
+def test_public_pages_answer_only_the_methods_they_need(client, demo):
+    for name, url in {**page_type_urls(), "healthz": "/healthz"}.items():
+        form = name in FORM_PAGES
+        assert client.head(url).status_code in (200, 404), url
+        for method in ["trace", "put", "patch", "delete", "options"]:
+            response = getattr(client, method)(url)
+            assert response.status_code == 405, (method, url)
+            assert "GET" in response["Allow"] and "TRACE" not in response["Allow"], url
+        if not form and name != "not-found":
+            assert client.post(url).status_code == 405, url
+
+
 @override_settings(SECURE_SSL_REDIRECT=True)
 def test_plain_http_is_redirected_to_https(client):
     response = client.get("/angebote/")
@@ -115,6 +127,28 @@ def test_staff_login_is_locked_after_five_wrong_passwords_from_the_real_client(c
     assert "Anmeldung für eine Stunde gesperrt" in locked.content.decode()
     # Another client behind the same proxy is not locked out.
     assert attempt("correct-horse-battery", "203.0.113.10").status_code == 302
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_one_client_trying_many_accounts_is_locked_out(client):
+    make_user("koordinatorin", is_staff=True, is_superuser=True)
+
+    def attempt(username, password, client_ip):
+        return client.post(
+            "/admin/login/?next=/admin/",
+            {"username": username, "password": password},
+            HTTP_X_FORWARDED_FOR=client_ip,
+            REMOTE_ADDR="127.0.0.1",
+        )
+
+    statuses = [attempt(f"konto{number}", "Sommer2026!", "203.0.113.50").status_code for number in range(20)]
+
+    assert statuses[:19] == [200] * 19  # no account reached five failures ...
+    assert statuses[19] == 429  # ... but the client reached twenty
+    locked = attempt("koordinatorin", "correct-horse-battery", "203.0.113.50")
+    assert locked.status_code == 429
+    assert "Anmeldung für eine Stunde gesperrt" in locked.content.decode()
+    assert attempt("koordinatorin", "correct-horse-battery", "203.0.113.51").status_code == 302
 
 
 @pytest.mark.parametrize("password", ["kurz", "password1234", "123456789012", "koordinatorin1"])

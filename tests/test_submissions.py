@@ -175,6 +175,12 @@ def test_submission_for_a_listed_provider_without_a_fixed_place(client):
         ({"proposed_street": "", "proposed_postal_code": ""}, "proposed_street", "Geben Sie die Adresse des Ortes an"),
         ({"proposed_postal_code": "4614"}, "proposed_postal_code", "fünfstellige Postleitzahl"),
         ({"topics": []}, "topics", "Dieses Feld ist zwingend erforderlich."),
+        ({"title": "Kurs\rBcc: x@evil.example"}, "title", "in eine Zeile, ohne Zeilenumbrüche"),
+        ({"submitter_name": "Erika\u2028Beispiel"}, "submitter_name", "ohne Zeilenumbrüche"),
+        ({"description": "Text\x1b[31m"}, "description", "Steuerzeichen"),
+        ({"submitter_email": "a@exa\u2028mple.org"}, "submitter_email", "an die wir nicht senden können"),
+        ({"contact_email": "a@exa\u200bmple.org"}, "contact_email", "an die wir nicht senden können"),
+        ({"proposed_postal_code": "٤٦١٤٧"}, "proposed_postal_code", "fünfstellige Postleitzahl"),
     ],
 )
 def test_bad_input_gets_a_german_message_next_to_the_field_and_keeps_the_rest(client, changes, field, message):
@@ -189,6 +195,28 @@ def test_bad_input_gets_a_german_message_next_to_the_field_and_keeps_the_rest(cl
     assert 'value="Erika Beispiel"' in html  # what was typed is still there
     assert "Donnerstags 10–11:30 Uhr" in html
     assert not Offer.objects.exists()
+    assert mail.outbox == []
+
+
+def test_multi_line_texts_keep_their_line_breaks(client):
+    response = client.post(SUBMIT, valid_submission(description="Erste Zeile.\r\nZweite Zeile.\tTab."))
+
+    assert response.status_code == 302
+    assert Offer.objects.get().description == "Erste Zeile.\r\nZweite Zeile.\tTab."
+
+
+def test_a_change_report_with_an_undeliverable_email_is_refused_with_the_text_kept(client):
+    make_offer(slug="elterncafe")
+
+    response = client.post(
+        "/angebote/elterncafe/aenderung-melden/",
+        {"reason": "times", "message": "Neue Zeiten", "reporter_email": "a@exa\u2028mple.org", "homepage": ""},
+    )
+
+    assert response.status_code == 400
+    assert "an die wir nicht senden können" in response.content.decode()
+    assert "Neue Zeiten" in response.content.decode()
+    assert not ChangeReport.objects.exists()
 
 
 def test_errors_are_tied_to_their_fields_for_screen_readers(client):
@@ -383,6 +411,18 @@ def test_partner_edit_with_bad_input_keeps_it_and_explains(client, partner):
     own.refresh_from_db()
     assert own.title == "Eigenes"
     assert Location.objects.count() == 0
+
+
+def test_partner_edit_with_a_line_break_in_the_title_is_refused(client, partner):
+    own = make_offer(title="Eigenes", provider=partner.partner_account.provider, citywide=True)
+    client.force_login(partner)
+
+    response = client.post(f"/partner/angebote/{own.pk}/bearbeiten/", partner_form_data(own, title="X\rY"))
+
+    assert response.status_code == 400
+    assert "ohne Zeilenumbrüche" in response.content.decode()
+    own.refresh_from_db()
+    assert own.title == "Eigenes"
 
 
 def test_command_creates_a_partner_account_that_can_log_in(client, capsys):

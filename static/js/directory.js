@@ -28,13 +28,22 @@
     if (filters && window.matchMedia("(min-width: 60rem)").matches) filters.open = true;
   }
 
+  // Only the newest request may update the page: a family that changes two
+  // filters quickly must see the results of the address shown, not of
+  // whichever answer arrives last.
+  var pending = null;
+
   function load(url, push) {
     var directory = document.getElementById("directory");
     var focusedId = document.activeElement && document.activeElement.id;
     var filters = document.getElementById("filters");
     var filtersOpen = filters && filters.open;
+    if (pending) pending.abort();
+    var controller = new AbortController();
+    pending = controller;
+    if (push) window.history.pushState({ directory: true }, "", url);
     directory.setAttribute("aria-busy", "true");
-    return fetch(url, { headers: { "X-Partial": "1" }, credentials: "same-origin" })
+    return fetch(url, { headers: { "X-Partial": "1" }, credentials: "same-origin", signal: controller.signal })
       .then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.text();
@@ -43,8 +52,8 @@
         var wrapper = document.createElement("div");
         wrapper.innerHTML = html;
         var fresh = wrapper.querySelector("#directory");
-        directory.replaceWith(fresh);
-        if (push) window.history.pushState({ directory: true }, "", url);
+        document.getElementById("directory").replaceWith(fresh);
+        if (pending === controller) pending = null;
         var freshFilters = document.getElementById("filters");
         if (freshFilters && filtersOpen) freshFilters.open = true;
         openFiltersOnWideScreens();
@@ -54,7 +63,8 @@
         var heading = document.getElementById("results-heading");
         if (heading) announce(heading.textContent.trim());
       })
-      .catch(function () {
+      .catch(function (error) {
+        if (error && error.name === "AbortError") return; // a newer request took over
         window.location.assign(url); // let the browser show whatever the server says
       });
   }

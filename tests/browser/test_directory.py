@@ -106,3 +106,33 @@ def test_every_page_type_has_no_accessibility_violations(request, site, viewport
             failures[name] = violations
     assert failures == {}
     assert page.foreign_requests == []
+
+
+def test_quick_filter_changes_show_the_results_of_the_address_shown(phone, site):
+    phone.goto(site + "/angebote/?alter=1-2")
+    phone.get_by_text("Suche verfeinern").click()
+    held = []
+
+    def hold_the_first(route):
+        # The first change's answer is held back until the second one has arrived.
+        if "sozialraum=osterfeld" in route.request.url and not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    phone.route(re.compile(r"/angebote/\?"), hold_the_first)
+    district = phone.get_by_label("Sozialraum")
+    district.select_option("osterfeld")
+    wait_until(phone, "location.search.includes('sozialraum=osterfeld')")
+    assert held, "the first request never left"
+    district = phone.get_by_label("Sozialraum")
+    district.select_option("sterkrade-mitte")
+    expected = f"{expected_count('sterkrade-mitte')} Angebot"
+    wait_until(phone, f"document.querySelector('#results-heading').textContent.includes('{expected}')")
+
+    held[0].continue_()  # the old answer arrives late (or not at all: it was aborted)
+    phone.wait_for_timeout(500)
+
+    assert phone.url.endswith("/angebote/?alter=1-2&sozialraum=sterkrade-mitte")
+    assert expected in results_heading(phone)
+    assert phone.get_by_label("Sozialraum").input_value() == "sterkrade-mitte"
