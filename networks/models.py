@@ -65,7 +65,7 @@ class Network(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("networks:detail", kwargs={"slug": self.slug})
+        return reverse("directory:network_detail", kwargs={"slug": self.slug})
 
     @property
     def coordinating_providers(self):

@@ -54,8 +54,12 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    # The data core, then what builds on it (see README, "Project layout").
     "offers",
     "networks",
+    "directory",
+    "contributions",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -215,7 +219,7 @@ if AXES_CLIENT_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "offers.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "contributions.ratelimit.client_ip"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False
 
@@ -242,7 +246,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who hears of new submissions and change reports; empty: every coordinator with an email.
 COORDINATION_EMAILS = env.get_list("COORDINATION_EMAILS", default=[])
 
-LOGIN_URL = "offers:partner_login"
+LOGIN_URL = "contributions:partner_login"
 
 # The history is the audit trail: nobody turns an offer back into an old
 # version from there (that would publish without moderation).

@@ -23,8 +23,8 @@ urlpatterns = [
 # German pages without prefix, other languages under /en/ …: links stay shareable
 # and no cookie is needed to remember the language.
 urlpatterns += i18n_patterns(
-    path("", include("offers.urls")),
-    path("netzwerke/", include("networks.urls")),
+    path("", include("directory.urls")),
+    path("", include("contributions.urls")),
     path("impressum/", page("imprint"), name="imprint"),
     path("datenschutz/", page("privacy"), name="privacy"),
     path("barrierefreiheit/", page("accessibility"), name="accessibility"),

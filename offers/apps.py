@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class OffersConfig(AppConfig):
     name = "offers"
     verbose_name = _("Prevention offers")
-
-    def ready(self):
-        from offers.cache import connect_invalidation
-
-        connect_invalidation()

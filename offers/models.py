@@ -649,7 +649,7 @@ class Offer(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("offers:detail", kwargs={"slug": self.slug})
+        return reverse("directory:detail", kwargs={"slug": self.slug})
 
     def clean(self):
         errors = {}

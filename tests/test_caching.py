@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from offers.cache import VERSION_KEY, bump_offers_version, offers_version
+from directory.cache import VERSION_KEY, bump_offers_version, offers_version
 from offers.models import Offer, Topic
 from tests.factories import make_offer
 

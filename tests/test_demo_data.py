@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from networks.models import Membership, Network
-from offers.demo import generate_offers
+from demo.loader import generate_offers
 from tests.conftest import log_in
 from offers.models import AgePhase, ChangeReport, District, Location, Offer, Provider, Submission, Topic
 

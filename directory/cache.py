@@ -1,0 +1,134 @@
+"""Caching of what is expensive: option counts, totals, the chain matrix, public pages.
+
+Every cached value is keyed by a version token that any change to an offer,
+a provider, a network or the vocabulary replaces, so an edit shows up at
+once. The receivers below only invalidate the cache; they hold no business
+logic, and they catch every write path (admin, forms, commands, shell) that
+an explicit call could miss.
+
+The token is replaced *after* the change commits: a reader that rendered
+the old state before the commit can only have stored it under the old token.
+A token is random and never reused, so neither two edits at the same moment
+nor an evicted version key can bring back a page stored long ago.
+"""
+
+import functools
+import hashlib
+import secrets
+import time
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone, translation
+
+from networks.models import Membership, Network
+from offers.models import (
+    AgePhase,
+    District,
+    Language,
+    Location,
+    Neighbourhood,
+    Offer,
+    Provider,
+    TargetGroup,
+    Topic,
+)
+
+VERSION_KEY = "offers:version"
+TIMEOUT = 60 * 60
+
+
+def _new_token():
+    return f"{time.time_ns():x}-{secrets.token_hex(8)}"
+
+
+def offers_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Never set, or evicted: a new token, so nothing stored before is found again.
+        token = _new_token()
+        cache.add(VERSION_KEY, token, None)
+        version = cache.get(VERSION_KEY) or token
+    return version
+
+
+def replace_offers_version():
+    cache.set(VERSION_KEY, _new_token(), None)
+
+
+def bump_offers_version(using=None, **kwargs):
+    """Replace the version once the current transaction has committed (at once outside one)."""
+    transaction.on_commit(replace_offers_version, using=using, robust=True)
+
+
+def _key(parts):
+    """A key for this version of the offers, day and language.
+
+    The day is part of it because what is published depends on it (offers expire).
+    """
+    raw = repr((offers_version(), timezone.localdate().isoformat(), translation.get_language(), parts))
+    return "offers:cached:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cached(parts, compute):
+    """``compute()``, remembered for this version of the offers, day and language."""
+    key = _key(parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
+def connect_invalidation():
+    models = (Offer, AgePhase, District, Language, Location, Neighbourhood, Provider, TargetGroup,
+              Topic, Network, Membership)
+    for model in models:
+        post_save.connect(bump_offers_version, sender=model, dispatch_uid=f"bump-save-{model.__name__}")
+        post_delete.connect(bump_offers_version, sender=model, dispatch_uid=f"bump-delete-{model.__name__}")
+    relations = [getattr(Offer, name).through
+                 for name in ("locations", "districts", "topics", "target_groups", "languages")]
+    relations += [getattr(Network, name).through
+                  for name in ("offers", "topics", "age_phases", "districts")]
+    for through in relations:
+        m2m_changed.connect(bump_offers_version, sender=through, dispatch_uid=f"bump-m2m-{through.__name__}")
+
+
+# --- Whole pages ------------------------------------------------------------------------------
+
+CACHED_HEADERS = ("Content-Type", "Content-Language", "Vary")
+
+
+def cache_public_page(view):
+    """Serve anonymous GETs of a public page from the cache, for this version of the offers.
+
+    Only complete 200 answers are kept. Pages with forms are never wrapped:
+    their CSRF token is personal. Set PAGE_CACHE=false to measure without.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        personal = settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES
+        if not settings.PAGE_CACHE or request.method != "GET" or personal:
+            return view(request, *args, **kwargs)
+        # The absolute address: pages carry absolute URLs (JSON-LD, alternates).
+        parts = ("page", request.build_absolute_uri(), bool(request.headers.get("X-Partial")))
+        key = _key(parts)
+        hit = cache.get(key)
+        if hit is not None:
+            content, headers = hit
+            response = HttpResponse(content)
+            for name, value in headers.items():
+                response[name] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            headers = {name: response[name] for name in CACHED_HEADERS if name in response}
+            cache.set(key, (response.content, headers), TIMEOUT)
+        return response
+
+    return wrapper

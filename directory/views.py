@@ -1,0 +1,231 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from networks.models import Membership, Network
+from directory.cache import cache_public_page, cached
+from directory.chain import chain_matrix
+from directory.facets import build_facets, flag_counts, through_counts
+from directory.filters import AGE_RANGES, OfferFilter
+from offers.models import AgePhase, District, Location, Offer, Provider, Topic, published_q
+from directory.schema_org import offer_structured_data
+
+OFFERS_PER_PAGE = 20
+PROVIDERS_PER_PAGE = 50
+# Sent by static/js/directory.js: answer with the directory fragment only.
+PARTIAL_HEADER = "X-Partial"
+
+
+def _home_counts():
+    published = Offer.objects.published()
+    return published.count(), through_counts("topics", "topic_id", published)
+
+
+@require_safe
+@cache_public_page
+def home(request):
+    total, topic_counts = cached(("home",), _home_counts)
+    topics = [(topic, topic_counts.get(topic.pk, 0)) for topic in Topic.objects.all()]
+    age_buttons = [(_("Pregnancy"), "phase=schwangerschaft-geburt"), (_("under 1 year"), "alter=0")] + [
+        (_("%(low)d–%(high)d years") % {"low": low, "high": high}, f"alter={low}-{high}")
+        for low, high in AGE_RANGES
+    ]
+    return render(
+        request,
+        "home.html",
+        {
+            "total": total,
+            "age_buttons": age_buttons,
+            "topics": topics,
+            "districts": District.objects.select_related("borough"),
+        },
+    )
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the total, which was counted (and cached) with the option counts."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count
+
+
+@require_safe
+@cache_public_page
+def offer_list(request):
+    filterset = OfferFilter(request.GET or None, queryset=Offer.objects.published())
+    total, facets, flags = cached(
+        ("list", filterset.cache_key()),
+        lambda: (filterset.qs.count(), build_facets(filterset), flag_counts(filterset)),
+    )
+    for facet in facets:
+        facet.errors = list(filterset.form.errors.get(facet.name, []))
+    paginator = CountedPaginator(filterset.sorted_qs().with_related(), OFFERS_PER_PAGE, total)
+    page = paginator.get_page(request.GET.get("page"))
+    active = _active_filters(request, filterset)
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "total": total,
+        "facets": facets,
+        "flag_counts": flags,
+        "active_filters": active,
+        "searching": "q" in filterset.active,
+        "section": "offers",
+    }
+    if page.paginator.count == 0 and active:
+        context["loosen"] = [
+            (item, filterset.queryset_without(item["name"]).count()) for item in active
+        ]
+    template = "directory/_directory.html" if request.headers.get(PARTIAL_HEADER) else "directory/offer_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, [PARTIAL_HEADER])
+    return response
+
+
+def _active_filters(request, filterset):
+    """Each active filter with a link that removes just it (and the page number)."""
+    items = []
+    for name, value in filterset.active.items():
+        remaining = request.GET.copy()
+        remaining.pop(name, None)
+        remaining.pop("page", None)
+        field = filterset.form.fields[name]
+        if name == "alter":
+            shown = dict(_flat_choices(field.choices)).get(value, value)
+        elif name in OfferFilter.FLAGS:
+            shown = None
+        else:
+            shown = value
+        items.append(
+            {
+                "name": name,
+                "label": field.label,
+                "value": shown,
+                "remove_url": f"?{remaining.urlencode()}" if remaining else "?",
+            }
+        )
+    return items
+
+
+def _flat_choices(choices):
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            yield from label
+        else:
+            yield value, label
+
+
+@require_safe
+@cache_public_page
+def offer_detail(request, slug):
+    offer = get_object_or_404(
+        Offer.objects.published()
+        .with_related()
+        .prefetch_related(
+            Prefetch("networks", queryset=Network.objects.order_by("name")),
+        ),
+        slug=slug,
+    )
+    return render(
+        request,
+        "directory/offer_detail.html",
+        {
+            "offer": offer,
+            "structured_data": offer_structured_data(offer, request.build_absolute_uri()),
+            "section": "offers",
+        },
+    )
+
+
+@require_safe
+@cache_public_page
+def provider_list(request):
+    providers = Provider.objects.annotate(
+        offer_total=Count("offers", filter=published_q("offers__"))
+    ).order_by("name")
+    page = Paginator(providers, PROVIDERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "directory/provider_list.html", {"page": page, "section": "providers"})
+
+
+@require_safe
+@cache_public_page
+def provider_detail(request, slug):
+    provider = get_object_or_404(
+        Provider.objects.prefetch_related(
+            Prefetch(
+                "locations",
+                queryset=Location.objects.select_related("neighbourhood__district"),
+            ),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("network").order_by("network__name"),
+            ),
+        ),
+        slug=slug,
+    )
+    offers = provider.offers.published().with_related().order_by("title")
+    return render(
+        request,
+        "directory/provider_detail.html",
+        {"provider": provider, "offers": offers, "section": "providers"},
+    )
+
+
+@require_safe
+@cache_public_page
+def chain(request):
+    districts = list(District.objects.all())
+    chosen = next((d for d in districts if d.slug == request.GET.get("sozialraum")), None)
+    phases = list(AgePhase.objects.all())
+    return render(
+        request,
+        "directory/chain.html",
+        {
+            "phases": phases,
+            "rows": cached(
+                ("chain", getattr(chosen, "pk", None)),
+                lambda: chain_matrix(Topic.objects.all(), phases, chosen),
+            ),
+            "districts": districts,
+            "chosen": chosen,
+            "unknown_district": bool(request.GET.get("sozialraum")) and chosen is None,
+            "section": "chain",
+        },
+    )
+
+
+@require_safe
+@cache_public_page
+def network_list(request):
+    networks = (
+        Network.objects.with_related()
+        .annotate(offer_total=Count("offers", filter=published_q("offers__")))
+        .order_by("name")
+    )
+    return render(request, "directory/network_list.html", {"networks": networks, "section": "networks"})
+
+
+@require_safe
+@cache_public_page
+def network_detail(request, slug):
+    network = get_object_or_404(
+        Network.objects.with_related().prefetch_related(
+            Prefetch(
+                "offers",
+                queryset=Offer.objects.published().with_related().order_by("title"),
+                to_attr="published_offers",
+            )
+        ),
+        slug=slug,
+    )
+    return render(request, "directory/network_detail.html", {"network": network, "section": "networks"})
