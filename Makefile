@@ -11,7 +11,7 @@ DEV_ENV := DEBUG=true
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 STATIC_MANIFEST=false SECURE_SSL_REDIRECT=false PAGE_CACHE=false
 PYTEST_ARGS ?=
 
-.PHONY: run serve test test-postgres test-sqlite postgres test-tools messages clean
+.PHONY: run serve test lint test-postgres test-sqlite postgres test-tools messages clean
 
 ## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 on SQLite
 run: $(VENV)/.installed-run
@@ -34,8 +34,15 @@ serve: $(VENV)/.installed-run postgres .serve-secret
 .serve-secret:
 	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
-## test: install, start PostgreSQL, run the whole suite on PostgreSQL and then on SQLite
-test: $(VENV)/.installed-dev postgres test-tools
+## lint: ruff (lint, import order, format) and django-upgrade; fails on any finding
+PY_FILES = find . -name '*.py' -not -path './.venv/*' -not -path './node_modules/*' -not -path '*/migrations/*'
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY_FILES) | xargs $(BIN)/django-upgrade --target-version 5.2
+
+## test: install, lint, start PostgreSQL, run the whole suite on PostgreSQL and then on SQLite
+test: $(VENV)/.installed-dev lint postgres test-tools
 	@status=0; \
 	echo "== Test suite on PostgreSQL"; \
 	DATABASE_URL=$(PG_URL) $(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
@@ -66,8 +73,8 @@ clean:
 	rm -rf $(VENV) node_modules staticfiles *.egg-info .pytest_cache
 
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
-		|| { echo "Python 3.11 is needed; $(PYTHON) is $$($(PYTHON) --version 2>&1)."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11))' \
+		|| { echo "Python 3.11 or newer is needed; $(PYTHON) is $$($(PYTHON) --version 2>&1)."; exit 1; }
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
 		rm -rf $(VENV); \
 		if [ "$$(id -u)" = 0 ]; then \

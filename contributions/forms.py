@@ -12,8 +12,14 @@ from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
+from offers.ages import (
+    age_from_choices,
+    age_to_choices,
+    choice_from_months,
+    months_from,
+    months_to,
+)
 from offers.models import (
     ChangeReport,
     District,
@@ -29,8 +35,6 @@ from offers.models import (
 from offers.validators import deliverable_email, multi_line, single_line
 
 HTML_TAG = re.compile(r"<\s*[a-zA-Z!/?]")
-MAX_AGE_YEARS = 27
-PREGNANCY = "schwangerschaft"
 
 
 def no_html(value):
@@ -69,39 +73,6 @@ def textarea(max_length, rows=4, required=False, **kwargs):
     )
 
 
-def age_from_choices():
-    years = [(str(y), ngettext_lazy("%(count)d year", "%(count)d years", y) % {"count": y})
-             for y in range(1, MAX_AGE_YEARS)]
-    return [("", _("no lower limit")), (PREGNANCY, _("pregnancy")), ("0", _("birth"))] + years
-
-
-def age_to_choices():
-    years = [(str(y), ngettext_lazy("%(count)d year", "%(count)d years", y) % {"count": y})
-             for y in range(1, MAX_AGE_YEARS + 1)]
-    return [("", _("no upper limit")), (PREGNANCY, _("end of pregnancy")), ("0", _("under 1 year"))] + years
-
-
-def months_from(value):
-    if value == "":
-        return None
-    return -9 if value == PREGNANCY else int(value) * 12
-
-
-def months_to(value):
-    """Inclusive: "up to 3 years" keeps children of 3 years, i.e. up to month 47."""
-    if value == "":
-        return None
-    return -1 if value == PREGNANCY else int(value) * 12 + 11
-
-
-def choice_from_months(months, upper):
-    if months is None:
-        return ""
-    if months < 0:
-        return PREGNANCY
-    return str(min(months // 12, MAX_AGE_YEARS if upper else MAX_AGE_YEARS - 1))
-
-
 class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Choices by primary key that refuse numbers no database column can hold."""
 
@@ -109,7 +80,9 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         for pk in value:
             if not str(pk).isdigit() or int(pk) >= 2**63:
                 raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
                 )
         return super()._check_values(value)
 
@@ -143,60 +116,110 @@ class OfferContentForm(forms.Form):
         (_("The offer"), ["title", "summary", "description"]),
         (_("Where"), ["citywide", "outreach", "online", "districts"]),
         (_("For whom"), ["age_from", "age_to", "target_groups", "topics", "languages"]),
-        (_("When and how"), ["schedule", "cost", "cost_note", "registration_required",
-                             "registration_note", "valid_from", "valid_until"]),
+        (
+            _("When and how"),
+            [
+                "schedule",
+                "cost",
+                "cost_note",
+                "registration_required",
+                "registration_note",
+                "valid_from",
+                "valid_until",
+            ],
+        ),
         (_("Contact for families"), ["contact_name", "contact_phone", "contact_email", "website"]),
     ]
 
-    title = text(200, label=_("Title"), help_text=_("Short and clear, e.g. “Krabbelgruppe in Lirich”."))
+    title = text(
+        200, label=_("Title"), help_text=_("Short and clear, e.g. “Krabbelgruppe in Lirich”.")
+    )
     summary = textarea(
-        300, rows=3, required=True, label=_("Summary"),
+        300,
+        rows=3,
+        required=True,
+        label=_("Summary"),
         help_text=_("One or two sentences in plain language (at most 300 characters)."),
     )
     description = textarea(5000, rows=6, label=_("Description"))
     citywide = forms.BooleanField(required=False, label=_("open to families from the whole city"))
-    outreach = forms.BooleanField(required=False, label=_("comes to the family (home visits, outreach)"))
+    outreach = forms.BooleanField(
+        required=False, label=_("comes to the family (home visits, outreach)")
+    )
     online = forms.BooleanField(required=False, label=_("online"))
     districts = forms.ModelMultipleChoiceField(
-        queryset=District.objects.all(), to_field_name="slug", required=False,
+        queryset=District.objects.all(),
+        to_field_name="slug",
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-        label=_("Social areas served"), help_text=_("Leave empty if the offer is open to the whole city."),
+        label=_("Social areas served"),
+        help_text=_("Leave empty if the offer is open to the whole city."),
     )
     age_from = forms.ChoiceField(choices=age_from_choices, required=False, label=_("Age from"))
     age_to = forms.ChoiceField(
-        choices=age_to_choices, required=False, label=_("Age up to"),
+        choices=age_to_choices,
+        required=False,
+        label=_("Age up to"),
         help_text=_("Inclusive: “3 years” includes children who are three."),
     )
     target_groups = forms.ModelMultipleChoiceField(
-        queryset=TargetGroup.objects.all(), to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple, label=_("For whom"),
+        queryset=TargetGroup.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        label=_("For whom"),
     )
     topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.all(), to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple, label=_("Topics"),
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Topics"),
     )
     languages = forms.ModelMultipleChoiceField(
-        queryset=Language.objects.all(), to_field_name="code", required=False,
+        queryset=Language.objects.all(),
+        to_field_name="code",
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         label=_("Languages offered"),
     )
-    schedule = textarea(1000, rows=3, label=_("When"), help_text=_("e.g. “Tuesdays 9–11 am, not in the school holidays”"))
-    cost = forms.ChoiceField(choices=Offer.Cost.choices, widget=forms.RadioSelect, label=_("Cost"),
-                             initial=Offer.Cost.FREE)
+    schedule = textarea(
+        1000,
+        rows=3,
+        label=_("When"),
+        help_text=_("e.g. “Tuesdays 9–11 am, not in the school holidays”"),
+    )
+    cost = forms.ChoiceField(
+        choices=Offer.Cost.choices,
+        widget=forms.RadioSelect,
+        label=_("Cost"),
+        initial=Offer.Cost.FREE,
+    )
     cost_note = text(200, required=False, label=_("Note on cost"))
     registration_required = forms.TypedChoiceField(
-        choices=[("no", _("no")), ("yes", _("yes"))], coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect, initial="no", label=_("Registration required?"),
+        choices=[("no", _("no")), ("yes", _("yes"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        initial="no",
+        label=_("Registration required?"),
     )
     registration_note = text(300, required=False, label=_("How to register"))
-    valid_from = forms.DateField(required=False, label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}),
-                                 help_text=_("Only for offers that start later, e.g. a course."))
-    valid_until = forms.DateField(required=False, label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}),
-                                  help_text=_("Only for offers that end, e.g. a course."))
+    valid_from = forms.DateField(
+        required=False,
+        label=_("Valid from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Only for offers that start later, e.g. a course."),
+    )
+    valid_until = forms.DateField(
+        required=False,
+        label=_("Valid until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Only for offers that end, e.g. a course."),
+    )
     contact_name = text(120, required=False, label=_("Contact person"))
     contact_phone = text(40, required=False, label=_("Phone"), validators=[phone_number])
     contact_email = email(required=False, label=_("Email"))
-    website = forms.URLField(required=False, max_length=200, assume_scheme="https", label=_("Website"))
+    website = forms.URLField(
+        required=False, max_length=200, assume_scheme="https", label=_("Website")
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -222,35 +245,69 @@ class OfferContentForm(forms.Form):
 class SubmissionForm(HoneypotForm, OfferContentForm):
     SECTIONS = [
         OfferContentForm.SECTIONS[0],
-        (_("Provider"), ["provider", "proposed_provider_name", "proposed_provider_kind",
-                         "proposed_provider_website"]),
-        (_("Place"), ["proposed_location_name", "proposed_street", "proposed_postal_code",
-                      "proposed_neighbourhood", "citywide", "outreach", "online", "districts"]),
+        (
+            _("Provider"),
+            [
+                "provider",
+                "proposed_provider_name",
+                "proposed_provider_kind",
+                "proposed_provider_website",
+            ],
+        ),
+        (
+            _("Place"),
+            [
+                "proposed_location_name",
+                "proposed_street",
+                "proposed_postal_code",
+                "proposed_neighbourhood",
+                "citywide",
+                "outreach",
+                "online",
+                "districts",
+            ],
+        ),
         *OfferContentForm.SECTIONS[2:],
         (_("About you"), ["submitter_name", "submitter_organisation", "submitter_email"]),
         (_("Consent"), ["consent"]),
     ]
 
     provider = forms.ModelChoiceField(
-        queryset=Provider.objects.all(), to_field_name="slug", required=False, label=_("Provider"),
+        queryset=Provider.objects.all(),
+        to_field_name="slug",
+        required=False,
+        label=_("Provider"),
         empty_label=_("– not in the list: enter it below –"),
     )
     proposed_provider_name = text(200, required=False, label=_("New provider: name"))
     proposed_provider_kind = forms.ChoiceField(
-        choices=[("", "–")] + list(ProviderKind.choices), required=False, label=_("New provider: kind"),
+        choices=[("", "–")] + list(ProviderKind.choices),
+        required=False,
+        label=_("New provider: kind"),
     )
     proposed_provider_website = forms.URLField(
-        required=False, max_length=200, assume_scheme="https", label=_("New provider: website"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        label=_("New provider: website"),
     )
-    proposed_location_name = text(200, required=False, label=_("Name of the place"),
-                                  help_text=_("e.g. “Familienzentrum Sonnenblume”"))
+    proposed_location_name = text(
+        200,
+        required=False,
+        label=_("Name of the place"),
+        help_text=_("e.g. “Familienzentrum Sonnenblume”"),
+    )
     proposed_street = text(200, required=False, label=_("Street and number"))
     proposed_postal_code = forms.CharField(
-        required=False, max_length=5, label=_("Postal code"),
+        required=False,
+        max_length=5,
+        label=_("Postal code"),
         validators=[RegexValidator(r"^[0-9]{5}\Z", _("Enter a postal code of five digits."))],
     )
     proposed_neighbourhood = forms.ModelChoiceField(
-        queryset=Neighbourhood.objects.all(), to_field_name="slug", required=False,
+        queryset=Neighbourhood.objects.all(),
+        to_field_name="slug",
+        required=False,
         label=_("District (Stadtteil)"),
     )
     submitter_name = text(120, label=_("Your name"))
@@ -260,13 +317,18 @@ class SubmissionForm(HoneypotForm, OfferContentForm):
         help_text=_("We send you a confirmation and tell you when the offer is published."),
     )
     consent = forms.BooleanField(
-        error_messages={"required": _("Please agree to publication, or we cannot publish the offer.")},
+        error_messages={
+            "required": _("Please agree to publication, or we cannot publish the offer.")
+        },
     )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = format_html(
             '{} <a href="{}">{}</a>.',
-            _("I agree that the details of the offer are published on this site. My own name and email are not published; see the"),
+            _(
+                "I agree that the details of the offer are published on this site. My own name and email are not published; see the"
+            ),
             reverse("privacy"),
             _("privacy notice"),
         )
@@ -282,18 +344,26 @@ class SubmissionForm(HoneypotForm, OfferContentForm):
         if not any(address) and not self.place_given(cleaned):
             self.add_error(
                 "proposed_street",
-                _("Give the address of the place, or tick “whole city”, “comes to the family” or “online”."),
+                _(
+                    "Give the address of the place, or tick “whole city”, “comes to the family” or “online”."
+                ),
             )
         return cleaned
 
 
 class ChangeReportForm(HoneypotForm):
-    reason = forms.ChoiceField(choices=ChangeReport.Reason.choices, widget=forms.RadioSelect,
-                               label=_("What is wrong?"))
-    message = textarea(2000, rows=5, label=_("What should we change?"),
-                       help_text=_("e.g. the new phone number or the new times"))
+    reason = forms.ChoiceField(
+        choices=ChangeReport.Reason.choices, widget=forms.RadioSelect, label=_("What is wrong?")
+    )
+    message = textarea(
+        2000,
+        rows=5,
+        label=_("What should we change?"),
+        help_text=_("e.g. the new phone number or the new times"),
+    )
     reporter_email = email(
-        required=False, label=_("Your email (optional)"),
+        required=False,
+        label=_("Your email (optional)"),
         help_text=_("Only if we may ask you a question about it."),
     )
 
@@ -308,14 +378,20 @@ class PartnerOfferForm(OfferContentForm):
     ]
 
     locations = BoundedModelMultipleChoiceField(
-        queryset=Location.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=Location.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         label=_("Places"),
     )
 
     def __init__(self, *args, offer, **kwargs):
         self.offer = offer
-        initial = {name: getattr(offer, name) for name in self.base_fields if hasattr(offer, name)
-                   and name not in {"districts", "topics", "target_groups", "languages", "locations"}}
+        initial = {
+            name: getattr(offer, name)
+            for name in self.base_fields
+            if hasattr(offer, name)
+            and name not in {"districts", "topics", "target_groups", "languages", "locations"}
+        }
         initial["registration_required"] = "yes" if offer.registration_required else "no"
         initial["age_from"] = choice_from_months(offer.min_age_months, upper=False)
         initial["age_to"] = choice_from_months(offer.max_age_months, upper=True)

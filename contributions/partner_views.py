@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from offers import moderation
 from contributions.forms import PartnerOfferForm
+from offers import moderation
 from offers.models import Offer
 
 
@@ -25,7 +25,9 @@ def dashboard(request):
     provider = _partner_provider(request.user)
     offers = Offer.objects.filter(provider=provider).order_by("title")
     return render(
-        request, "contributions/dashboard.html", {"provider": provider, "offers": offers, "section": "partner"}
+        request,
+        "contributions/dashboard.html",
+        {"provider": provider, "offers": offers, "section": "partner"},
     )
 
 
@@ -34,13 +36,18 @@ def dashboard(request):
 def edit_offer(request, pk):
     provider = _partner_provider(request.user)
     # Another provider's offer does not exist for this partner: 404, not a hint.
-    offer = get_object_or_404(Offer.objects.exclude(status=Offer.Status.ARCHIVED), pk=pk, provider=provider)
+    offer = get_object_or_404(
+        Offer.objects.exclude(status=Offer.Status.ARCHIVED), pk=pk, provider=provider
+    )
     form = PartnerOfferForm(request.POST or None, offer=offer)
     if request.method == "POST" and form.is_valid():
         was_published = offer.status == Offer.Status.PUBLISHED
         moderation.save_partner_edit(offer, form.cleaned_data, request.user, request)
         if was_published:
-            messages.success(request, _("Saved. The coordination office checks the change before it is public again."))
+            messages.success(
+                request,
+                _("Saved. The coordination office checks the change before it is public again."),
+            )
         else:
             messages.success(request, _("Saved."))
         return redirect("contributions:partner_dashboard")

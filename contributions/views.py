@@ -6,10 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from offers import moderation
 from contributions.forms import ChangeReportForm, SubmissionForm
-from offers.models import Offer, new_reference
 from contributions.ratelimit import change_report_limit, submission_limit
+from offers import moderation
+from offers.models import Offer, new_reference
 
 # The confirmation page shows the reference number from a signed token in its
 # address, so it needs no session (and no cookie).
@@ -32,7 +32,9 @@ def _process(request, form, limit, save, thanks):
     if limit.exceeded(request):
         form.add_error(
             None,
-            _("You have sent %(count)d messages in the last hour. Please try again later; nothing you typed is lost.")
+            _(
+                "You have sent %(count)d messages in the last hour. Please try again later; nothing you typed is lost."
+            )
             % {"count": limit.limit},
         )
         return 429
@@ -50,14 +52,22 @@ def submit_offer(request):
     def thanks(submission):
         # A bot gets a made-up reference, so it learns nothing.
         reference = submission.reference if submission else new_reference()
-        return redirect("contributions:submission_thanks", token=signing.dumps(reference, salt=SIGNING_SALT))
+        return redirect(
+            "contributions:submission_thanks", token=signing.dumps(reference, salt=SIGNING_SALT)
+        )
 
     outcome = _process(
-        request, form, submission_limit, lambda: moderation.submit_offer(form.cleaned_data, request), thanks
+        request,
+        form,
+        submission_limit,
+        lambda: moderation.submit_offer(form.cleaned_data, request),
+        thanks,
     )
     if isinstance(outcome, HttpResponse):
         return outcome
-    return render(request, "contributions/submit.html", {"form": form, "section": "submit"}, status=outcome)
+    return render(
+        request, "contributions/submit.html", {"form": form, "section": "submit"}, status=outcome
+    )
 
 
 @require_safe
@@ -66,7 +76,9 @@ def submission_thanks(request, token):
         reference = signing.loads(token, salt=SIGNING_SALT, max_age=60 * 60 * 24)
     except signing.BadSignature:
         raise Http404 from None
-    return render(request, "contributions/submit_thanks.html", {"reference": reference, "section": "submit"})
+    return render(
+        request, "contributions/submit_thanks.html", {"reference": reference, "section": "submit"}
+    )
 
 
 @require_form_methods
@@ -93,4 +105,6 @@ def report_change(request, slug):
 @require_safe
 def change_report_thanks(request, slug):
     offer = get_object_or_404(Offer.objects.published(), slug=slug)
-    return render(request, "contributions/report_change_thanks.html", {"offer": offer, "section": "offers"})
+    return render(
+        request, "contributions/report_change_thanks.html", {"offer": offer, "section": "offers"}
+    )

@@ -13,9 +13,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from networks.models import Membership, Network
 from demo import content
 from directory.cache import bump_offers_version
+from networks.models import Membership, Network
 from offers.models import (
     REFERENCE_ALPHABET,
     AgePhase,
@@ -200,10 +200,25 @@ def _load_offers(providers, locations, today, stats):
 
     for district in District.objects.all():
         district_locations = [
-            loc for loc in locations if loc.neighbourhood and loc.neighbourhood.district_id == district.pk
+            loc
+            for loc in locations
+            if loc.neighbourhood and loc.neighbourhood.district_id == district.pk
         ]
-        for (key, title, summary, description, topics, groups, minimum, maximum,
-             cost, registration, schedule, languages, kinds) in content.NEIGHBOURHOOD_OFFERS:
+        for (
+            key,
+            title,
+            summary,
+            description,
+            topics,
+            groups,
+            minimum,
+            maximum,
+            cost,
+            registration,
+            schedule,
+            languages,
+            kinds,
+        ) in content.NEIGHBOURHOOD_OFFERS:
             seed = f"{key}-{district.slug}"
             rng = random.Random(seed)
             if rng.random() < GAP_PROBABILITY:
@@ -214,8 +229,17 @@ def _load_offers(providers, locations, today, stats):
                 or district_locations
             )
             full_title = f"{title} – {location.name}"
-            fields = common(full_title, summary, description, minimum, maximum, cost,
-                            registration, schedule, seed)
+            fields = common(
+                full_title,
+                summary,
+                description,
+                minimum,
+                maximum,
+                cost,
+                registration,
+                schedule,
+                seed,
+            )
             fields["provider"] = location.provider
             offer, created = _create_offer(
                 fields,
@@ -225,15 +249,32 @@ def _load_offers(providers, locations, today, stats):
             stats.offers += created
             offers_by_key.setdefault(key, []).append(offer)
 
-    for (key, title, summary, description, topics, groups, minimum, maximum,
-         cost, registration, schedule, languages, provider_slug, flags) in content.CITYWIDE_OFFERS:
+    for (
+        key,
+        title,
+        summary,
+        description,
+        topics,
+        groups,
+        minimum,
+        maximum,
+        cost,
+        registration,
+        schedule,
+        languages,
+        provider_slug,
+        flags,
+    ) in content.CITYWIDE_OFFERS:
         provider = providers[provider_slug]
         places = [] if flags else [loc for loc in locations if loc.provider_id == provider.pk][:1]
-        districts = [] if flags.get("citywide") else list(
-            {loc.neighbourhood.district for loc in places if loc.neighbourhood}
+        districts = (
+            []
+            if flags.get("citywide")
+            else list({loc.neighbourhood.district for loc in places if loc.neighbourhood})
         )
-        fields = common(title, summary, description, minimum, maximum, cost,
-                        registration, schedule, key)
+        fields = common(
+            title, summary, description, minimum, maximum, cost, registration, schedule, key
+        )
         fields.update(provider=provider, **flags)
         offer, created = _create_offer(
             fields, german_slugify(title), relations(topics, groups, languages, places, districts)
@@ -247,8 +288,17 @@ def _load_networks(providers, offers_by_key, stats):
     phases = {p.slug: p for p in AgePhase.objects.all()}
     districts = {d.slug: d for d in District.objects.all()}
     topics = {t.slug: t for t in Topic.objects.all()}
-    for (slug, name, description, coordinators, members, topic_slugs, phase_slugs,
-         district_slugs, offer_keys) in content.NETWORKS:
+    for (
+        slug,
+        name,
+        description,
+        coordinators,
+        members,
+        topic_slugs,
+        phase_slugs,
+        district_slugs,
+        offer_keys,
+    ) in content.NETWORKS:
         network, created = Network.objects.get_or_create(
             slug=slug,
             defaults={
@@ -263,7 +313,9 @@ def _load_networks(providers, offers_by_key, stats):
         stats.networks += 1
         Membership.objects.bulk_create(
             [
-                Membership(network=network, provider=providers[p], role=Membership.Role.COORDINATION)
+                Membership(
+                    network=network, provider=providers[p], role=Membership.Role.COORDINATION
+                )
                 for p in coordinators
             ]
             + [
@@ -293,7 +345,7 @@ def _load_moderation_queue(today):
     if ChangeReport.objects.exists():
         return
     published = list(Offer.objects.published().order_by("slug")[:3])
-    for offer, (reason, message) in zip(published, content.CHANGE_REPORTS):
+    for offer, (reason, message) in zip(published, content.CHANGE_REPORTS, strict=False):
         ChangeReport.objects.create(offer=offer, reason=reason, message=message)
 
 
@@ -350,11 +402,15 @@ def generate_offers(total, batch_size=2000, today=None, progress=None):
                     citywide=not place and rng.random() < 0.5,
                     outreach=not place and rng.random() < 0.5,
                     online=rng.random() < 0.1,
-                    min_age_months=max(low - rng.choice([0, 0, 12]), -9) if rng.random() < 0.9 else None,
+                    min_age_months=max(low - rng.choice([0, 0, 12]), -9)
+                    if rng.random() < 0.9
+                    else None,
                     max_age_months=high + rng.choice([0, 12, 24]) if rng.random() < 0.9 else None,
                     cost=rng.choice(Offer.Cost.values),
                     registration_required=rng.random() < 0.4,
-                    schedule=rng.choice(["Montags 9–11 Uhr", "Mittwochs 15–17 Uhr", "Nach Vereinbarung"]),
+                    schedule=rng.choice(
+                        ["Montags 9–11 Uhr", "Mittwochs 15–17 Uhr", "Nach Vereinbarung"]
+                    ),
                     published_at=now,
                     **_contact(f"generated-{number}"),
                     **state,
@@ -382,7 +438,7 @@ def generate_offers(total, batch_size=2000, today=None, progress=None):
                 through.objects.bulk_create(
                     [
                         through(offer_id=offer.pk, **{target: pk})
-                        for offer, plan in zip(offers, plans)
+                        for offer, plan in zip(offers, plans, strict=False)
                         for pk in plan[relation]
                     ],
                     batch_size=5000,

@@ -70,7 +70,9 @@ def _key(parts):
 
     The day is part of it because what is published depends on it (offers expire).
     """
-    raw = repr((offers_version(), timezone.localdate().isoformat(), translation.get_language(), parts))
+    raw = repr(
+        (offers_version(), timezone.localdate().isoformat(), translation.get_language(), parts)
+    )
     return "offers:cached:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -85,17 +87,37 @@ def cached(parts, compute):
 
 
 def connect_invalidation():
-    models = (Offer, AgePhase, District, Language, Location, Neighbourhood, Provider, TargetGroup,
-              Topic, Network, Membership)
+    models = (
+        Offer,
+        AgePhase,
+        District,
+        Language,
+        Location,
+        Neighbourhood,
+        Provider,
+        TargetGroup,
+        Topic,
+        Network,
+        Membership,
+    )
     for model in models:
-        post_save.connect(bump_offers_version, sender=model, dispatch_uid=f"bump-save-{model.__name__}")
-        post_delete.connect(bump_offers_version, sender=model, dispatch_uid=f"bump-delete-{model.__name__}")
-    relations = [getattr(Offer, name).through
-                 for name in ("locations", "districts", "topics", "target_groups", "languages")]
-    relations += [getattr(Network, name).through
-                  for name in ("offers", "topics", "age_phases", "districts")]
+        post_save.connect(
+            bump_offers_version, sender=model, dispatch_uid=f"bump-save-{model.__name__}"
+        )
+        post_delete.connect(
+            bump_offers_version, sender=model, dispatch_uid=f"bump-delete-{model.__name__}"
+        )
+    relations = [
+        getattr(Offer, name).through
+        for name in ("locations", "districts", "topics", "target_groups", "languages")
+    ]
+    relations += [
+        getattr(Network, name).through for name in ("offers", "topics", "age_phases", "districts")
+    ]
     for through in relations:
-        m2m_changed.connect(bump_offers_version, sender=through, dispatch_uid=f"bump-m2m-{through.__name__}")
+        m2m_changed.connect(
+            bump_offers_version, sender=through, dispatch_uid=f"bump-m2m-{through.__name__}"
+        )
 
 
 # --- Whole pages ------------------------------------------------------------------------------
@@ -112,7 +134,10 @@ def cache_public_page(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        personal = settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES
+        personal = (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            or CookieStorage.cookie_name in request.COOKIES
+        )
         if not settings.PAGE_CACHE or request.method != "GET" or personal:
             return view(request, *args, **kwargs)
         # The absolute address: pages carry absolute URLs (JSON-LD, alternates).

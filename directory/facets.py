@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import connections
 from django.db.models import Count
 
-from directory.filters import age_choices, parse_age
+from offers.ages import age_choices, parse_age
 from offers.models import (
     AgePhase,
     District,
@@ -68,7 +68,9 @@ def count_by_district(pairs):
     sql, params = pairs.query.sql_with_params()
     with connections[pairs.db].cursor() as cursor:
         # A UNION cannot be grouped through the ORM; it is wrapped as a subquery instead.
-        cursor.execute(f"SELECT served.district_id, COUNT(*) FROM ({sql}) AS served GROUP BY 1", params)
+        cursor.execute(
+            f"SELECT served.district_id, COUNT(*) FROM ({sql}) AS served GROUP BY 1", params
+        )
         return dict(cursor.fetchall())
 
 
@@ -99,13 +101,19 @@ def age_facet(filterset):
     _, (exact_label, exact), (range_label, ranges) = age_choices()
     values = [value for value, _ in exact + ranges]
     counts = base.aggregate(
-        **{f"age_{i}": Count("pk", filter=age_overlap_q(*parse_age(v))) for i, v in enumerate(values)}
+        **{
+            f"age_{i}": Count("pk", filter=age_overlap_q(*parse_age(v)))
+            for i, v in enumerate(values)
+        }
     )
     by_value = {value: counts[f"age_{i}"] for i, value in enumerate(values)}
     selected = filterset.active.get("alter")
 
     def options(choices):
-        return [Option(value, str(label), by_value[value], value == selected) for value, label in choices]
+        return [
+            Option(value, str(label), by_value[value], value == selected)
+            for value, label in choices
+        ]
 
     return Facet(
         name="alter",
@@ -119,7 +127,9 @@ def phase_facet(filterset):
     base = _within(filterset.queryset_without("phase"))
     counts = base.aggregate(
         **{
-            f"phase_{phase.pk}": Count("pk", filter=age_overlap_q(phase.min_months, phase.max_months))
+            f"phase_{phase.pk}": Count(
+                "pk", filter=age_overlap_q(phase.min_months, phase.max_months)
+            )
             for phase in phases
         }
     )
@@ -132,7 +142,10 @@ def district_facet(filterset):
     districts = list(District.objects.all())
     citywide, counts = _served_counts(filterset.queryset_without("sozialraum"))
     return _vocabulary_facet(
-        filterset, "sozialraum", districts, {d.pk: counts.get(d.pk, 0) + citywide for d in districts}
+        filterset,
+        "sozialraum",
+        districts,
+        {d.pk: counts.get(d.pk, 0) + citywide for d in districts},
     )
 
 

@@ -9,34 +9,9 @@ field and otherwise ignored, so a shared link with a typo still shows offers.
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from offers.ages import age_choices, parse_age
 from offers.models import AgePhase, District, Language, Provider, TargetGroup, Topic
-
-# The start page's age buttons, as ranges of whole years.
-AGE_RANGES = [(1, 2), (3, 5), (6, 9), (10, 15), (16, 27)]
-MAX_AGE_YEARS = 27
-
-
-def age_choices():
-    ranges = [(f"{low}-{high}", _("%(low)d to %(high)d years") % {"low": low, "high": high})
-              for low, high in AGE_RANGES]
-    years = [("0", _("under 1 year"))] + [
-        (str(age), ngettext("%(age)d year", "%(age)d years", age) % {"age": age})
-        for age in range(1, MAX_AGE_YEARS + 1)
-    ]
-    return [
-        ("", _("any age")),
-        (_("Exact age"), years),
-        (_("Age range"), ranges),
-    ]
-
-
-def parse_age(value):
-    """'2' → months 24–35; '1-2' → months 12–35."""
-    low, _, high = value.partition("-")
-    low, high = int(low), int(high or low)
-    return low * 12, high * 12 + 11
 
 
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):

@@ -23,7 +23,9 @@ def offer_structured_data(offer, url):
         "areaServed": (
             {"@type": "City", "name": "Oberhausen"}
             if offer.citywide or not offer.served_districts
-            else [{"@type": "Place", "name": f"Oberhausen, {d.name}"} for d in offer.served_districts]
+            else [
+                {"@type": "Place", "name": f"Oberhausen, {d.name}"} for d in offer.served_districts
+            ]
         ),
         "availableLanguage": [language.code for language in offer.languages.all()],
         "serviceType": [topic.name for topic in offer.topics.all()],

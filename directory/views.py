@@ -6,13 +6,14 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from networks.models import Membership, Network
 from directory.cache import cache_public_page, cached
 from directory.chain import chain_matrix
 from directory.facets import build_facets, flag_counts, through_counts
-from directory.filters import AGE_RANGES, OfferFilter
-from offers.models import AgePhase, District, Location, Offer, Provider, Topic, published_q
+from directory.filters import OfferFilter
 from directory.schema_org import offer_structured_data
+from networks.models import Membership, Network
+from offers.ages import AGE_RANGES
+from offers.models import AgePhase, District, Location, Offer, Provider, Topic, published_q
 
 OFFERS_PER_PAGE = 20
 PROVIDERS_PER_PAGE = 50
@@ -30,7 +31,10 @@ def _home_counts():
 def home(request):
     total, topic_counts = cached(("home",), _home_counts)
     topics = [(topic, topic_counts.get(topic.pk, 0)) for topic in Topic.objects.all()]
-    age_buttons = [(_("Pregnancy"), "phase=schwangerschaft-geburt"), (_("under 1 year"), "alter=0")] + [
+    age_buttons = [
+        (_("Pregnancy"), "phase=schwangerschaft-geburt"),
+        (_("under 1 year"), "alter=0"),
+    ] + [
         (_("%(low)d–%(high)d years") % {"low": low, "high": high}, f"alter={low}-{high}")
         for low, high in AGE_RANGES
     ]
@@ -86,7 +90,11 @@ def offer_list(request):
         context["loosen"] = [
             (item, filterset.queryset_without(item["name"]).count()) for item in active
         ]
-    template = "directory/_directory.html" if request.headers.get(PARTIAL_HEADER) else "directory/offer_list.html"
+    template = (
+        "directory/_directory.html"
+        if request.headers.get(PARTIAL_HEADER)
+        else "directory/offer_list.html"
+    )
     response = render(request, template, context)
     patch_vary_headers(response, [PARTIAL_HEADER])
     return response
@@ -212,7 +220,9 @@ def network_list(request):
         .annotate(offer_total=Count("offers", filter=published_q("offers__")))
         .order_by("name")
     )
-    return render(request, "directory/network_list.html", {"networks": networks, "section": "networks"})
+    return render(
+        request, "directory/network_list.html", {"networks": networks, "section": "networks"}
+    )
 
 
 @require_safe
@@ -228,4 +238,6 @@ def network_detail(request, slug):
         ),
         slug=slug,
     )
-    return render(request, "directory/network_detail.html", {"network": network, "section": "networks"})
+    return render(
+        request, "directory/network_detail.html", {"network": network, "section": "networks"}
+    )

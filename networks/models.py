@@ -94,7 +94,9 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("provider"),
     )
-    role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    role = models.CharField(
+        _("role"), max_length=20, choices=MembershipRole, default=MembershipRole.MEMBER
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -104,7 +106,9 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["network", "provider"], name="membership_network_provider_unique"
             ),
-            models.CheckConstraint(condition=Q(role__in=MembershipRole.values), name="membership_role_valid"),
+            models.CheckConstraint(
+                condition=Q(role__in=MembershipRole.values), name="membership_role_valid"
+            ),
         ]
 
     def __str__(self):

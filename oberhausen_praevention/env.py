@@ -126,8 +126,13 @@ def parse_cache_url(url):
     if scheme == "memcached":
         location = urlsplit(url).netloc
         if not location:
-            raise ImproperlyConfigured(f"CACHE_URL={url!r} names no server; use memcached://host:11211.")
-        return {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": location}
+            raise ImproperlyConfigured(
+                f"CACHE_URL={url!r} names no server; use memcached://host:11211."
+            )
+        return {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": location,
+        }
     raise ImproperlyConfigured(
         f"CACHE_URL={_redact(url)!r} is not supported; use db, redis://… or memcached://…."
     )

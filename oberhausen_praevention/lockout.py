@@ -8,8 +8,8 @@ limit (AXES_CLIENT_FAILURE_LIMIT). A successful login resets only its own
 account's count, so one valid login does not wipe the client's record.
 """
 
-from axes.handlers.database import AxesDatabaseHandler
 from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings

@@ -12,7 +12,9 @@ admin.site.index_title = _("Curate offers, providers and networks")
 
 
 def page(template):
-    return TemplateView.as_view(template_name=f"pages/{template}.html", http_method_names=["get", "head"])
+    return TemplateView.as_view(
+        template_name=f"pages/{template}.html", http_method_names=["get", "head"]
+    )
 
 
 urlpatterns = [

@@ -69,7 +69,10 @@ def _admin_url(request, obj):
 def submission_received(submission):
     """The neutral confirmation: the reference number, nothing the form said."""
     return _queue(
-        "submission_received", {"submission": submission}, [submission.submitter_email], submission.offer
+        "submission_received",
+        {"submission": submission},
+        [submission.submitter_email],
+        submission.offer,
     )
 
 

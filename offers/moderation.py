@@ -12,16 +12,39 @@ from offers import emails
 from offers.models import ChangeReport, Offer, Submission, unique_slug
 
 OFFER_FIELDS = [
-    "title", "summary", "description", "provider", "citywide", "outreach", "online",
-    "min_age_months", "max_age_months", "cost", "cost_note", "registration_required",
-    "registration_note", "schedule", "contact_name", "contact_phone", "contact_email",
-    "website", "valid_from", "valid_until",
+    "title",
+    "summary",
+    "description",
+    "provider",
+    "citywide",
+    "outreach",
+    "online",
+    "min_age_months",
+    "max_age_months",
+    "cost",
+    "cost_note",
+    "registration_required",
+    "registration_note",
+    "schedule",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "website",
+    "valid_from",
+    "valid_until",
 ]
 OFFER_RELATIONS = ["districts", "topics", "target_groups", "languages"]
 SUBMISSION_FIELDS = [
-    "submitter_name", "submitter_organisation", "submitter_email",
-    "proposed_provider_name", "proposed_provider_kind", "proposed_provider_website",
-    "proposed_location_name", "proposed_street", "proposed_postal_code", "proposed_neighbourhood",
+    "submitter_name",
+    "submitter_organisation",
+    "submitter_email",
+    "proposed_provider_name",
+    "proposed_provider_kind",
+    "proposed_provider_website",
+    "proposed_location_name",
+    "proposed_street",
+    "proposed_postal_code",
+    "proposed_neighbourhood",
 ]
 
 

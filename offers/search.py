@@ -24,8 +24,22 @@ SEARCH_CONFIG = "german_unaccent"
 # The generated column's SQL is built from this table: changing it needs a
 # migration that recreates the column on SQLite.
 FOLDED_CHARACTERS = {
-    "ä": "a", "ö": "o", "ü": "u", "ß": "ss", "Ä": "a", "Ö": "o", "Ü": "u",
-    "é": "e", "è": "e", "ç": "c", "Ç": "c", "ş": "s", "Ş": "s", "ğ": "g", "ı": "i", "İ": "i",
+    "ä": "a",
+    "ö": "o",
+    "ü": "u",
+    "ß": "ss",
+    "Ä": "a",
+    "Ö": "o",
+    "Ü": "u",
+    "é": "e",
+    "è": "e",
+    "ç": "c",
+    "Ç": "c",
+    "ş": "s",
+    "Ş": "s",
+    "ğ": "g",
+    "ı": "i",
+    "İ": "i",
 }
 # Suffixes removed from SQLite query words so "Familien" still finds "Familie".
 GERMAN_SUFFIXES = ("innen", "ern", "en", "er", "es", "e", "n", "s")
@@ -48,7 +62,7 @@ class SearchDocument(models.Func):
 
     def as_postgresql(self, compiler, connection, **extra_context):
         parts, params = [], []
-        for expression, weight in zip(self.get_source_expressions(), "ABC"):
+        for expression, weight in zip(self.get_source_expressions(), "ABC", strict=False):
             sql, expression_params = compiler.compile(expression)
             parts.append(
                 f"setweight(to_tsvector('{SEARCH_CONFIG}'::regconfig, "

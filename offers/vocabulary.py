@@ -155,9 +155,7 @@ def load_vocabulary(apps=global_apps):
     for slug, name in TOPICS:
         Topic.objects.get_or_create(slug=slug, defaults={"name": name})
     for position, (slug, name) in enumerate(TARGET_GROUPS):
-        TargetGroup.objects.get_or_create(
-            slug=slug, defaults={"name": name, "position": position}
-        )
+        TargetGroup.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
     for code, name, native_name in LANGUAGES:
         Language.objects.get_or_create(
             code=code, defaults={"name": name, "native_name": native_name}

@@ -32,11 +32,43 @@ from urllib.parse import quote, urlencode, urljoin
 
 PROJECT = Path(__file__).resolve().parent.parent
 PG = {"user": "app", "password": "app", "host": "127.0.0.1", "port": 5432}
-SEARCH_WORDS = ["Familie", "Sprachförderung", "Kita", "Hebamme", "Schwimmkurs", "Elterncafé",
-                "Beratung", "Väter", "Bewerbung", "Medien", "Lesekreis", "Natur"]
-DISTRICTS = ["alstaden-lirich", "mitte-styrum", "oberhausen-ost", "osterfeld", "sterkrade-mitte", "sterkrade-nord"]
-TOPICS = ["betreuung", "bildung", "erziehung", "gesundheit", "kultur", "sport", "sprache", "beratung",
-          "fruehe-hilfen", "soziales", "wirtschaft", "mobilitaet", "stadtentwicklung"]
+SEARCH_WORDS = [
+    "Familie",
+    "Sprachförderung",
+    "Kita",
+    "Hebamme",
+    "Schwimmkurs",
+    "Elterncafé",
+    "Beratung",
+    "Väter",
+    "Bewerbung",
+    "Medien",
+    "Lesekreis",
+    "Natur",
+]
+DISTRICTS = [
+    "alstaden-lirich",
+    "mitte-styrum",
+    "oberhausen-ost",
+    "osterfeld",
+    "sterkrade-mitte",
+    "sterkrade-nord",
+]
+TOPICS = [
+    "betreuung",
+    "bildung",
+    "erziehung",
+    "gesundheit",
+    "kultur",
+    "sport",
+    "sprache",
+    "beratung",
+    "fruehe-hilfen",
+    "soziales",
+    "wirtschaft",
+    "mobilitaet",
+    "stadtentwicklung",
+]
 
 WRK_SCRIPT = """
 local urls = {%(urls)s}
@@ -66,12 +98,19 @@ def mixed_urls():
         urls.append("/angebote/?" + urlencode({"sozialraum": district, "thema": TOPICS[index]}))
     for index, topic in enumerate(TOPICS):
         urls.append("/angebote/?" + urlencode({"thema": topic, "kostenlos": 1}))
-        urls.append("/angebote/?" + urlencode({"thema": topic, "alter": f"{1 + index % 5}-{6 + index % 5}"}))
+        urls.append(
+            "/angebote/?" + urlencode({"thema": topic, "alter": f"{1 + index % 5}-{6 + index % 5}"})
+        )
     for index, word in enumerate(SEARCH_WORDS):
         urls.append("/angebote/?q=" + quote(word))
         urls.append("/angebote/?" + urlencode({"q": word, "sozialraum": DISTRICTS[index % 6]}))
-    urls += ["/angebote/?page=2", "/angebote/?page=3&sortierung=neu", "/angebote/?barrierefrei=1",
-             "/angebote/?phase=schwangerschaft-geburt", "/angebote/?phase=16-27&sprache=tr"]
+    urls += [
+        "/angebote/?page=2",
+        "/angebote/?page=3&sortierung=neu",
+        "/angebote/?barrierefrei=1",
+        "/angebote/?phase=schwangerschaft-geburt",
+        "/angebote/?phase=16-27&sprache=tr",
+    ]
     return sorted(set(urls))
 
 
@@ -97,7 +136,9 @@ def prepare_database(size):
 
     database = f"bench_{size}"
     with psycopg.connect(dbname="postgres", autocommit=True, **PG) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [database]
+        ).fetchone()
         if not exists:
             connection.execute(f'CREATE DATABASE "{database}"')
     env = environment(database)
@@ -121,9 +162,18 @@ def free_port():
 def start_server(env):
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "oberhausen_praevention.wsgi"],
-        cwd=PROJECT, env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "gunicorn.conf.py",
+            "oberhausen_praevention.wsgi",
+        ],
+        cwd=PROJECT,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
@@ -144,10 +194,24 @@ def get(url, headers=None):
 
 def wrk(base, urls, duration, connections):
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT % {"urls": ", ".join(json.dumps(u, ensure_ascii=False) for u in urls)})
+        script.write(
+            WRK_SCRIPT % {"urls": ", ".join(json.dumps(u, ensure_ascii=False) for u in urls)}
+        )
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", script.name, base],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "-s",
+            script.name,
+            base,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     os.unlink(script.name)
     result = json.loads(re.search(r"RESULT (\{.*\})", output).group(1))
@@ -164,7 +228,11 @@ def explain_search(env):
     )
     return subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
-        cwd=PROJECT, env=env, capture_output=True, text=True, check=True,
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
 
 
@@ -197,7 +265,7 @@ def run(size, duration, connections):
             "/angebote/": ["/angebote/"],
             "offer page": [f"/angebote/{slug}/"],
             "/praeventionskette/": ["/praeventionskette/"],
-            "mixed (%d URLs)" % len(mixed_urls()): mixed_urls(),
+            f"mixed ({len(mixed_urls())} URLs)": mixed_urls(),
         }
         cold = []
         for urls in scenarios.values():  # warm-up pass: fills the caches of counts
@@ -215,20 +283,35 @@ def run(size, duration, connections):
     # The same, every page rendered anew: only the option counts and the chain are cached.
     server, base = start_server({**env, "PAGE_CACHE": "false"})
     try:
-        for name in ("/angebote/", "offer page", next(n for n in scenarios if n.startswith("mixed"))):
+        for name in (
+            "/angebote/",
+            "offer page",
+            next(n for n in scenarios if n.startswith("mixed")),
+        ):
             results[f"{name}, page cache off"] = wrk(base, scenarios[name], duration, connections)
     finally:
         server.terminate()
         server.wait(timeout=20)
-    return {"size": size, "offers": offers, "load_seconds": load_seconds, "results": results,
-            "cold_ms": sorted(cold), "weights": weights, "plan": plan}
+    return {
+        "size": size,
+        "offers": offers,
+        "load_seconds": load_seconds,
+        "results": results,
+        "cold_ms": sorted(cold),
+        "weights": weights,
+        "plan": plan,
+    }
 
 
 def report(runs, duration, connections, command):
-    lines = [f"Command: `{command}`", "",
-             f"Machine: {os.cpu_count()} cores; gunicorn {os.environ.get('WEB_CONCURRENCY') or 'default'} workers "
-             f"(2 per core + 1); wrk with 2 threads and {connections} connections, {duration} s per row, "
-             "on the same machine.", ""]
+    lines = [
+        f"Command: `{command}`",
+        "",
+        f"Machine: {os.cpu_count()} cores; gunicorn {os.environ.get('WEB_CONCURRENCY') or 'default'} workers "
+        f"(2 per core + 1); wrk with 2 threads and {connections} connections, {duration} s per row, "
+        "on the same machine.",
+        "",
+    ]
     for run in runs:
         healthz = run["results"]["/healthz"]["rps"]
         cold = run["cold_ms"]
@@ -249,7 +332,9 @@ def report(runs, duration, connections, command):
             f"slowest {cold[-1]:.0f} ms over {len(cold)} URLs.",
             "",
             "Page weight (HTML + CSS + JS, compressed): "
-            + ", ".join(f"`{page}` {weight / 1024:.1f} KB" for page, weight in run["weights"].items()),
+            + ", ".join(
+                f"`{page}` {weight / 1024:.1f} KB" for page, weight in run["weights"].items()
+            ),
             "",
             "EXPLAIN ANALYZE of the search (first page by relevance, then a plain match):",
             "",
@@ -262,7 +347,9 @@ def report(runs, duration, connections, command):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--offers", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=10)

@@ -5,7 +5,9 @@ from offers.models import Offer
 
 
 def page_type_urls():
-    offer = Offer.objects.published().filter(locations__isnull=False, networks__isnull=False).first()
+    offer = (
+        Offer.objects.published().filter(locations__isnull=False, networks__isnull=False).first()
+    )
     return {
         "start": "/",
         "list": "/angebote/",

@@ -34,7 +34,10 @@ def grow_data_set(size):
         )
         make_network(coordinators=[provider], members=[make_provider()], offers=[offer])
         submission = Submission.objects.create(
-            offer=offer, submitter_name="Erika", submitter_email="e@example.org", consent_at=timezone.now()
+            offer=offer,
+            submitter_name="Erika",
+            submitter_email="e@example.org",
+            consent_at=timezone.now(),
         )
         ChangeReport.objects.create(offer=offer, reason=ChangeReport.Reason.TIMES)
         PartnerAccount.objects.create(user=make_user(), provider=provider)
@@ -83,7 +86,9 @@ def test_offer_filters_for_coordinators(coordinator_client, params, expected_tit
         last_verified_at=today,
     )
     make_offer(title="Stadtweite Beratung", min_age_months=192, citywide=True)
-    make_offer(title="Entwurf", status=Offer.Status.DRAFT, min_age_months=120, last_verified_at=today)
+    make_offer(
+        title="Entwurf", status=Offer.Status.DRAFT, min_age_months=120, last_verified_at=today
+    )
 
     response = coordinator_client.get(reverse("admin:offers_offer_changelist"), params)
 

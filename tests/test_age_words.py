@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from offers.models import describe_age_range
+from offers.ages import describe_age_range
 
 
 @pytest.mark.parametrize(

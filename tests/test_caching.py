@@ -28,8 +28,14 @@ def topic_count(client, slug):
 
 
 def test_publishing_shows_up_at_once_in_counts_and_chain(client, coordinator, committed):
-    offer = make_offer(status=Offer.Status.SUBMITTED, topics=["sport"], min_age_months=0, max_age_months=12)
-    assert total(client) == 0 and chain_count(client, "sport", 1) == 0 and topic_count(client, "sport") == 0
+    offer = make_offer(
+        status=Offer.Status.SUBMITTED, topics=["sport"], min_age_months=0, max_age_months=12
+    )
+    assert (
+        total(client) == 0
+        and chain_count(client, "sport", 1) == 0
+        and topic_count(client, "sport") == 0
+    )
 
     with committed():
         offer.publish(by=coordinator)
@@ -72,7 +78,12 @@ def test_vocabulary_changes_show_up_at_once(client, committed):
     with committed():
         topic.save()
 
-    labels = [o.label for f in client.get("/angebote/").context["facets"] if f.name == "thema" for o in f.options]
+    labels = [
+        o.label
+        for f in client.get("/angebote/").context["facets"]
+        if f.name == "thema"
+        for o in f.options
+    ]
     assert "Sport und Bewegung" in labels
 
 
@@ -94,8 +105,9 @@ def page_cache(settings):
     settings.PAGE_CACHE = True
 
 
-def test_public_pages_come_from_the_cache_until_an_offer_changes(client, page_cache, coordinator,
-                                                               django_assert_max_num_queries, committed):
+def test_public_pages_come_from_the_cache_until_an_offer_changes(
+    client, page_cache, coordinator, django_assert_max_num_queries, committed
+):
     offer = make_offer(title="Elterncafé", status=Offer.Status.SUBMITTED)
     first = client.get("/angebote/").content.decode()
     assert "Elterncafé" not in first
@@ -110,8 +122,9 @@ def test_public_pages_come_from_the_cache_until_an_offer_changes(client, page_ca
     assert "Elterncafé" in client.get("/angebote/").content.decode()
 
 
-def test_forms_and_logged_in_visits_are_never_served_from_the_cache(client, page_cache, coordinator,
-                                                                    django_assert_max_num_queries, settings):
+def test_forms_and_logged_in_visits_are_never_served_from_the_cache(
+    client, page_cache, coordinator, django_assert_max_num_queries, settings
+):
     settings.SESSION_COOKIE_NAME = "praevention_sitzung"  # whatever the deployment calls it
     make_offer(title="Elterncafé")
     first_form, second_form = client.get("/angebot-melden/"), client.get("/angebot-melden/")

@@ -4,10 +4,19 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from networks.models import Membership, Network
 from demo.loader import generate_offers
+from networks.models import Membership, Network
+from offers.models import (
+    AgePhase,
+    ChangeReport,
+    District,
+    Location,
+    Offer,
+    Provider,
+    Submission,
+    Topic,
+)
 from tests.conftest import log_in
-from offers.models import AgePhase, ChangeReport, District, Location, Offer, Provider, Submission, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +83,10 @@ def test_demo_contacts_are_fictional(demo):
 
 
 def test_demo_texts_have_correct_umlauts(demo):
-    texts = " ".join(f"{title} {description}" for title, description in Offer.objects.values_list("title", "description"))
+    texts = " ".join(
+        f"{title} {description}"
+        for title, description in Offer.objects.values_list("title", "description")
+    )
 
     assert "Mütter" in texts and "Sprachförderung" in texts and "Rückbildungskurs" in texts
     assert "Ã" not in texts and "\ufffd" not in texts
@@ -127,7 +139,11 @@ def test_demo_login_opens_the_admin(db, settings, client):
 
 
 def test_demo_moderation_queue_is_not_empty(demo):
-    assert Submission.objects.pending().count() == Offer.objects.filter(status=Offer.Status.SUBMITTED).count() > 0
+    assert (
+        Submission.objects.pending().count()
+        == Offer.objects.filter(status=Offer.Status.SUBMITTED).count()
+        > 0
+    )
     assert ChangeReport.objects.open().count() == 3
 
 

@@ -50,12 +50,16 @@ def test_with_the_mail_server_down_submitting_reporting_and_publishing_all_succe
     submission = Submission.objects.get()
     assert submission.reference in client.get(response["Location"]).content.decode()
     failed = OutgoingEmail.objects.failed()
-    assert sorted(email.kind for email in failed) == ["submission_received", "submission_to_coordinators"]
+    assert sorted(email.kind for email in failed) == [
+        "submission_received",
+        "submission_to_coordinators",
+    ]
     assert all("ConnectionRefusedError" in email.last_error for email in failed)
 
     published = make_offer(slug="elterncafe")
     response = client.post(
-        "/angebote/elterncafe/aenderung-melden/", {"reason": "times", "message": "Neue Zeiten", "homepage": ""}
+        "/angebote/elterncafe/aenderung-melden/",
+        {"reason": "times", "message": "Neue Zeiten", "homepage": ""},
     )
     assert response.status_code == 302
     assert ChangeReport.objects.get().offer == published
@@ -102,7 +106,9 @@ def test_coordinators_send_failed_emails_again_from_the_admin(
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     response = coordinator_client.post(
-        "/admin/offers/outgoingemail/", {"action": "send_again", "_selected_action": failed}, follow=True
+        "/admin/offers/outgoingemail/",
+        {"action": "send_again", "_selected_action": failed},
+        follow=True,
     )
 
     assert "2 E-Mails versendet." in response.content.decode()
@@ -115,7 +121,10 @@ def test_no_email_leaves_before_the_commit_and_none_after_a_rollback(
 ):
     offer = make_offer(status=Offer.Status.SUBMITTED)
     Submission.objects.create(
-        offer=offer, submitter_name="Erika", submitter_email="erika@example.org", consent_at=offer.created_at
+        offer=offer,
+        submitter_name="Erika",
+        submitter_email="erika@example.org",
+        consent_at=offer.created_at,
     )
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -135,8 +144,11 @@ def test_no_email_leaves_before_the_commit_and_none_after_a_rollback(
 def test_the_confirmation_repeats_nothing_the_form_said(client, coordinators):
     client.post(
         SUBMIT,
-        valid_submission(title="Gewinn! Jetzt klicken", submitter_name="Gewinnspiel https://spam.example",
-                         submitter_email="fremder@example.org"),
+        valid_submission(
+            title="Gewinn! Jetzt klicken",
+            submitter_name="Gewinnspiel https://spam.example",
+            submitter_email="fremder@example.org",
+        ),
     )
 
     confirmation = next(m for m in mail.outbox if m.to == ["fremder@example.org"])

@@ -18,10 +18,15 @@ def coordinators(settings):
     """Coordinators get an email for every submission and report, so each one is checked."""
     settings.COORDINATION_EMAILS = ["koordination@example.org"]
 
+
 # Control characters and the odd Unicode that breaks email headers, IDNA and terminals.
-ODD_CHARACTERS = "\x00\x01\x08\t\n\x0b\x0c\r\x1b\x7f\x85\xa0\xad\u2028\u2029\u200b\u200e\u202e\ufeff\uffff"
+ODD_CHARACTERS = (
+    "\x00\x01\x08\t\n\x0b\x0c\r\x1b\x7f\x85\xa0\xad\u2028\u2029\u200b\u200e\u202e\ufeff\uffff"
+)
 ODD_TEXT = st.text(
-    alphabet=st.one_of(st.sampled_from(ODD_CHARACTERS), st.characters(codec="utf-8"), st.sampled_from("aä@.-")),
+    alphabet=st.one_of(
+        st.sampled_from(ODD_CHARACTERS), st.characters(codec="utf-8"), st.sampled_from("aä@.-")
+    ),
     max_size=60,
 )
 HOSTILE_TEXT = st.one_of(
@@ -29,12 +34,30 @@ HOSTILE_TEXT = st.one_of(
     ODD_TEXT,
     ODD_TEXT.map(lambda text: f"erika@exa{text}mple.org"),
     ODD_TEXT.map(lambda text: f"Kurs{text}Bcc: x@evil.example"),
-    st.sampled_from([
-        "<script>alert(1)</script>", "\x00", "' OR 1=1 --", "𝕏" * 300, "a" * 6000,
-        "javascript:alert(1)", "../../etc/passwd", "%00", "ä" * 301, " ", "\u202e", "0",
-        "Kurs\rBcc: x@evil.example", "a@exa\u2028mple.org", "X\rY", "a@\uffffx.org",
-        "-1", "99999999999999999999", "2026-02-30", "on",
-    ]),
+    st.sampled_from(
+        [
+            "<script>alert(1)</script>",
+            "\x00",
+            "' OR 1=1 --",
+            "𝕏" * 300,
+            "a" * 6000,
+            "javascript:alert(1)",
+            "../../etc/passwd",
+            "%00",
+            "ä" * 301,
+            " ",
+            "\u202e",
+            "0",
+            "Kurs\rBcc: x@evil.example",
+            "a@exa\u2028mple.org",
+            "X\rY",
+            "a@\uffffx.org",
+            "-1",
+            "99999999999999999999",
+            "2026-02-30",
+            "on",
+        ]
+    ),
 )
 FIELD_VALUE = st.one_of(HOSTILE_TEXT, st.lists(HOSTILE_TEXT, max_size=3))
 
@@ -52,7 +75,9 @@ def assert_every_email_belongs_to_a_stored_row():
         if "Änderung gemeldet" in message.subject:
             assert ChangeReport.objects.exists()
         else:
-            assert any(reference in message.subject + message.body for reference in references), message.subject
+            assert any(reference in message.subject + message.body for reference in references), (
+                message.subject
+            )
         assert "\n" not in message.subject and "\r" not in message.subject
 
 
@@ -66,14 +91,52 @@ def assert_stored_rows_are_valid():
 
 
 @EXAMPLES
-@given(changes=st.dictionaries(st.sampled_from([
-    "title", "summary", "description", "provider", "proposed_provider_name", "proposed_provider_kind",
-    "proposed_provider_website", "proposed_location_name", "proposed_street", "proposed_postal_code",
-    "proposed_neighbourhood", "districts", "age_from", "age_to", "target_groups", "topics", "languages",
-    "schedule", "cost", "cost_note", "registration_required", "registration_note", "valid_from",
-    "valid_until", "contact_name", "contact_phone", "contact_email", "website", "submitter_name",
-    "submitter_organisation", "submitter_email", "consent", "homepage", "citywide", "outreach", "online",
-]), FIELD_VALUE, max_size=8))
+@given(
+    changes=st.dictionaries(
+        st.sampled_from(
+            [
+                "title",
+                "summary",
+                "description",
+                "provider",
+                "proposed_provider_name",
+                "proposed_provider_kind",
+                "proposed_provider_website",
+                "proposed_location_name",
+                "proposed_street",
+                "proposed_postal_code",
+                "proposed_neighbourhood",
+                "districts",
+                "age_from",
+                "age_to",
+                "target_groups",
+                "topics",
+                "languages",
+                "schedule",
+                "cost",
+                "cost_note",
+                "registration_required",
+                "registration_note",
+                "valid_from",
+                "valid_until",
+                "contact_name",
+                "contact_phone",
+                "contact_email",
+                "website",
+                "submitter_name",
+                "submitter_organisation",
+                "submitter_email",
+                "consent",
+                "homepage",
+                "citywide",
+                "outreach",
+                "online",
+            ]
+        ),
+        FIELD_VALUE,
+        max_size=8,
+    )
+)
 def test_submission_form_never_fails_and_stores_only_valid_offers(client, changes):
     cache.clear()
     response = client.post("/angebot-melden/", valid_submission(**changes))
@@ -84,14 +147,18 @@ def test_submission_form_never_fails_and_stores_only_valid_offers(client, change
 
 
 @EXAMPLES
-@given(data=st.dictionaries(
-    st.sampled_from(["reason", "message", "reporter_email", "homepage", "csrfmiddlewaretoken"]),
-    FIELD_VALUE,
-    max_size=5,
-))
+@given(
+    data=st.dictionaries(
+        st.sampled_from(["reason", "message", "reporter_email", "homepage", "csrfmiddlewaretoken"]),
+        FIELD_VALUE,
+        max_size=5,
+    )
+)
 def test_change_report_form_never_fails_and_stores_only_valid_reports(client, data):
     cache.clear()
-    offer = Offer.objects.filter(slug="ziel").first() or make_offer(slug="ziel")  # the published target
+    offer = Offer.objects.filter(slug="ziel").first() or make_offer(
+        slug="ziel"
+    )  # the published target
 
     response = client.post(f"/angebote/{offer.slug}/aenderung-melden/", data)
 
@@ -101,12 +168,40 @@ def test_change_report_form_never_fails_and_stores_only_valid_reports(client, da
 
 
 @EXAMPLES
-@given(changes=st.dictionaries(st.sampled_from([
-    "title", "summary", "description", "citywide", "outreach", "online", "districts", "age_from", "age_to",
-    "target_groups", "topics", "languages", "schedule", "cost", "cost_note", "registration_required",
-    "registration_note", "valid_from", "valid_until", "contact_name", "contact_phone", "contact_email",
-    "website", "locations",
-]), FIELD_VALUE, max_size=8))
+@given(
+    changes=st.dictionaries(
+        st.sampled_from(
+            [
+                "title",
+                "summary",
+                "description",
+                "citywide",
+                "outreach",
+                "online",
+                "districts",
+                "age_from",
+                "age_to",
+                "target_groups",
+                "topics",
+                "languages",
+                "schedule",
+                "cost",
+                "cost_note",
+                "registration_required",
+                "registration_note",
+                "valid_from",
+                "valid_until",
+                "contact_name",
+                "contact_phone",
+                "contact_email",
+                "website",
+                "locations",
+            ]
+        ),
+        FIELD_VALUE,
+        max_size=8,
+    )
+)
 def test_partner_form_never_fails_and_stores_only_valid_offers(client, changes):
     from offers.models import PartnerAccount
     from tests.factories import make_provider, make_user
@@ -120,7 +215,9 @@ def test_partner_form_never_fails_and_stores_only_valid_offers(client, changes):
     )
     client.force_login(account.user)
 
-    response = client.post(f"/partner/angebote/{offer.pk}/bearbeiten/", partner_form_data(offer, **changes))
+    response = client.post(
+        f"/partner/angebote/{offer.pk}/bearbeiten/", partner_form_data(offer, **changes)
+    )
 
     assert response.status_code in (302, 400)
     offer.refresh_from_db()
@@ -128,12 +225,28 @@ def test_partner_form_never_fails_and_stores_only_valid_offers(client, changes):
 
 
 @EXAMPLES
-@given(params=st.dictionaries(
-    st.sampled_from(["q", "alter", "phase", "thema", "sozialraum", "zielgruppe", "sprache",
-                     "kostenlos", "barrierefrei", "traeger", "sortierung", "page"]),
-    FIELD_VALUE,
-    max_size=6,
-))
+@given(
+    params=st.dictionaries(
+        st.sampled_from(
+            [
+                "q",
+                "alter",
+                "phase",
+                "thema",
+                "sozialraum",
+                "zielgruppe",
+                "sprache",
+                "kostenlos",
+                "barrierefrei",
+                "traeger",
+                "sortierung",
+                "page",
+            ]
+        ),
+        FIELD_VALUE,
+        max_size=6,
+    )
+)
 def test_offer_list_answers_any_query(client, params):
     response = client.get("/angebote/", params)
 

@@ -38,5 +38,9 @@ def test_every_page_type_is_valid_html(client, tmp_path):
     )
 
     messages = json.loads(result.stderr)["messages"]
-    errors = [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"]
+    errors = [
+        f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] == "error"
+    ]
     assert errors == []

@@ -18,8 +18,13 @@ def editor(client):
     user = make_user("redakteur", is_staff=True)
     user.user_permissions.add(
         *Permission.objects.filter(
-            codename__in=["view_offer", "change_offer", "view_changereport", "change_changereport",
-                          "view_historicaloffer"]
+            codename__in=[
+                "view_offer",
+                "change_offer",
+                "view_changereport",
+                "change_changereport",
+                "view_historicaloffer",
+            ]
         )
     )
     client.force_login(user)
@@ -27,9 +32,14 @@ def editor(client):
 
 
 def submitted_offer():
-    offer = make_offer(title="Babytreff", status=Offer.Status.SUBMITTED, last_verified_at=None, citywide=True)
+    offer = make_offer(
+        title="Babytreff", status=Offer.Status.SUBMITTED, last_verified_at=None, citywide=True
+    )
     Submission.objects.create(
-        offer=offer, submitter_name="Erika", submitter_email="erika@example.org", consent_at=timezone.now()
+        offer=offer,
+        submitter_name="Erika",
+        submitter_email="erika@example.org",
+        consent_at=timezone.now(),
     )
     return offer
 
@@ -72,13 +82,19 @@ def test_the_change_form_shows_the_state_but_does_not_let_anyone_set_it(coordina
 def test_a_crafted_post_of_the_change_form_does_not_publish(editor):
     offer = submitted_offer()
     data = change_form_data(
-        editor, change_url(offer), title="Babytreff neu", status="published",
-        published_at="2026-01-01 10:00", last_verified_at="2026-01-01",
+        editor,
+        change_url(offer),
+        title="Babytreff neu",
+        status="published",
+        published_at="2026-01-01 10:00",
+        last_verified_at="2026-01-01",
     )
 
     response = editor.post(change_url(offer), data)
 
-    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    assert response.status_code == 302, (
+        response.context and response.context["adminform"].form.errors
+    )
     offer.refresh_from_db()
     assert offer.title == "Babytreff neu"  # the edit itself is saved
     assert offer.status == Offer.Status.SUBMITTED
@@ -105,7 +121,9 @@ def test_reverting_to_a_published_version_is_refused(coordinator_client, coordin
     offer = make_offer(title="Elterncafé")
     offer.archive(by=coordinator)
     published_version = offer.history.filter(status=Offer.Status.PUBLISHED).first()
-    url = reverse("admin:offers_offer_simple_history", args=[offer.pk, published_version.history_id])
+    url = reverse(
+        "admin:offers_offer_simple_history", args=[offer.pk, published_version.history_id]
+    )
 
     assert coordinator_client.get(url).status_code == 200  # reading the old version is fine
     response = coordinator_client.post(url, change_form_data(coordinator_client, change_url(offer)))
@@ -115,12 +133,15 @@ def test_reverting_to_a_published_version_is_refused(coordinator_client, coordin
     assert offer.status == Offer.Status.ARCHIVED
 
 
-def test_with_the_publish_permission_publishing_does_everything(coordinator_client, coordinator, settings):
+def test_with_the_publish_permission_publishing_does_everything(
+    coordinator_client, coordinator, settings
+):
     settings.COORDINATION_EMAILS = ["koordination@example.org"]
     offer = submitted_offer()
 
     response = coordinator_client.post(
-        reverse("admin:offers_offer_changelist"), {"action": "publish", "_selected_action": [offer.pk]}
+        reverse("admin:offers_offer_changelist"),
+        {"action": "publish", "_selected_action": [offer.pk]},
     )
 
     assert response.status_code == 302
@@ -135,7 +156,9 @@ def test_with_the_publish_permission_publishing_does_everything(coordinator_clie
     assert record.history_user == coordinator and record.history_change_reason == "Veröffentlicht."
 
 
-def test_change_reports_are_resolved_only_by_the_resolve_step(editor, coordinator_client, coordinator):
+def test_change_reports_are_resolved_only_by_the_resolve_step(
+    editor, coordinator_client, coordinator
+):
     report = ChangeReport.objects.create(offer=make_offer(), reason=ChangeReport.Reason.TIMES)
     url = reverse("admin:offers_changereport_change", args=[report.pk])
 
@@ -147,7 +170,12 @@ def test_change_reports_are_resolved_only_by_the_resolve_step(editor, coordinato
 
     coordinator_client.post(
         reverse("admin:offers_changereport_changelist"),
-        {"action": "resolve", "_selected_action": [report.pk], "apply": "1", "reason": "Zeiten korrigiert."},
+        {
+            "action": "resolve",
+            "_selected_action": [report.pk],
+            "apply": "1",
+            "reason": "Zeiten korrigiert.",
+        },
     )
     report.refresh_from_db()
     assert report.status == ChangeReport.Status.RESOLVED
@@ -157,13 +185,22 @@ def test_change_reports_are_resolved_only_by_the_resolve_step(editor, coordinato
 def test_every_admin_save_records_a_reason(coordinator_client):
     offer = make_offer(title="Elterncafé", citywide=True)
 
-    coordinator_client.post(change_url(offer), change_form_data(coordinator_client, change_url(offer), title="Elterncafé Lirich"))
     coordinator_client.post(
         change_url(offer),
-        change_form_data(coordinator_client, change_url(offer), summary="Neu.", change_reason="Anruf des Trägers"),
+        change_form_data(coordinator_client, change_url(offer), title="Elterncafé Lirich"),
+    )
+    coordinator_client.post(
+        change_url(offer),
+        change_form_data(
+            coordinator_client, change_url(offer), summary="Neu.", change_reason="Anruf des Trägers"
+        ),
     )
 
-    reasons = list(offer.history.order_by("-history_date", "-history_id").values_list("history_change_reason", flat=True))
+    reasons = list(
+        offer.history.order_by("-history_date", "-history_id").values_list(
+            "history_change_reason", flat=True
+        )
+    )
     assert reasons[0] == "Anruf des Trägers"
     assert "In der Verwaltung geändert: Titel." in reasons
     assert None not in reasons[:2] and "" not in reasons[:2]
@@ -174,8 +211,12 @@ def test_the_admin_refuses_line_breaks_in_single_line_fields(coordinator_client)
 
     response = coordinator_client.post(
         change_url(offer),
-        change_form_data(coordinator_client, change_url(offer), title="Elterncafé\rBcc: x@evil.example",
-                         contact_email="a@exa\u2028mple.org"),
+        change_form_data(
+            coordinator_client,
+            change_url(offer),
+            title="Elterncafé\rBcc: x@evil.example",
+            contact_email="a@exa\u2028mple.org",
+        ),
     )
 
     assert response.status_code == 200

@@ -29,7 +29,10 @@ def test_published_excludes_every_unpublished_state():
 
 
 def test_published_includes_offers_that_start_later():
-    make_offer(title="Kurs ab nächstem Monat", valid_from=timezone.localdate() + datetime.timedelta(days=30))
+    make_offer(
+        title="Kurs ab nächstem Monat",
+        valid_from=timezone.localdate() + datetime.timedelta(days=30),
+    )
 
     assert titles(Offer.objects.published()) == {"Kurs ab nächstem Monat"}
 
@@ -80,8 +83,15 @@ def test_in_phase_matches_offers_overlapping_the_phase():
 def test_shipped_age_phases_form_a_chain_without_holes():
     phases = list(AgePhase.objects.order_by("min_months"))
 
-    assert [p.slug for p in phases] == ["schwangerschaft-geburt", "0-3", "3-6", "6-10", "10-16", "16-27"]
-    for earlier, later in zip(phases, phases[1:]):
+    assert [p.slug for p in phases] == [
+        "schwangerschaft-geburt",
+        "0-3",
+        "3-6",
+        "6-10",
+        "10-16",
+        "16-27",
+    ]
+    for earlier, later in zip(phases, phases[1:], strict=False):
         assert later.min_months == earlier.max_months + 1
 
 
@@ -103,14 +113,20 @@ def test_in_district_includes_citywide_offers_and_excludes_other_districts():
 
 
 def test_with_topic_and_target_group_and_language():
-    make_offer(title="Sport für Kinder", topics=["sport"], target_groups=["kinder"], languages=["de", "tr"])
+    make_offer(
+        title="Sport für Kinder", topics=["sport"], target_groups=["kinder"], languages=["de", "tr"]
+    )
     make_offer(title="Bildung für Eltern", topics=["bildung", "sprache"], target_groups=["eltern"])
 
-    assert titles(Offer.objects.with_topic(Topic.objects.get(slug="sprache"))) == {"Bildung für Eltern"}
+    assert titles(Offer.objects.with_topic(Topic.objects.get(slug="sprache"))) == {
+        "Bildung für Eltern"
+    }
     assert titles(Offer.objects.for_target_group(TargetGroup.objects.get(slug="kinder"))) == {
         "Sport für Kinder"
     }
-    assert titles(Offer.objects.in_language(Language.objects.get(code="tr"))) == {"Sport für Kinder"}
+    assert titles(Offer.objects.in_language(Language.objects.get(code="tr"))) == {
+        "Sport für Kinder"
+    }
 
 
 def test_filters_do_not_duplicate_offers_with_several_matches():
@@ -182,11 +198,18 @@ def test_search_finds_word_forms_case_and_umlauts(query, title):
 
 
 def test_search_needs_every_word_and_looks_at_summary_and_description():
-    make_offer(title="Schwimmkurs", summary="Für Kinder ab vier Jahren.", description="Im Hallenbad Sterkrade.")
+    make_offer(
+        title="Schwimmkurs",
+        summary="Für Kinder ab vier Jahren.",
+        description="Im Hallenbad Sterkrade.",
+    )
     make_offer(title="Schwimmkurs für Erwachsene", summary="Abends.")
 
     assert titles(Offer.objects.search("Schwimmkurs Hallenbad")) == {"Schwimmkurs"}
-    assert titles(Offer.objects.search("Schwimmkurs")) == {"Schwimmkurs", "Schwimmkurs für Erwachsene"}
+    assert titles(Offer.objects.search("Schwimmkurs")) == {
+        "Schwimmkurs",
+        "Schwimmkurs für Erwachsene",
+    }
 
 
 def test_search_ranks_title_above_summary_above_description():
@@ -194,7 +217,9 @@ def test_search_ranks_title_above_summary_above_description():
     make_offer(title="Erziehungsberatung konkret")
     make_offer(title="Sprechstunde", summary="Fragen zur Erziehung beantworten wir.")
 
-    ranked = list(Offer.objects.search("Erziehung").order_by("-rank").values_list("title", flat=True))
+    ranked = list(
+        Offer.objects.search("Erziehung").order_by("-rank").values_list("title", flat=True)
+    )
 
     assert ranked == ["Erziehungsberatung konkret", "Sprechstunde", "Beratung"]
 
@@ -242,7 +267,7 @@ def test_search_uses_german_stemming_on_postgresql(is_postgresql):
 
 def _read_everything(offers):
     for offer in offers:
-        offer.provider.name
+        _ = offer.provider.name
         [t.name for t in offer.topics.all()]
         [g.name for g in offer.target_groups.all()]
         [lang.code for lang in offer.languages.all()]

@@ -5,7 +5,6 @@ import json
 import re
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from offers.models import Offer
@@ -57,7 +56,8 @@ def test_every_page_type_answers_in_german(client):
         assert '<html lang="de">' in html, url
         assert "Zum Inhalt springen" in html, url
         assert all(
-            link in html for link in ['href="/impressum/"', 'href="/datenschutz/"', 'href="/barrierefreiheit/"']
+            link in html
+            for link in ['href="/impressum/"', 'href="/datenschutz/"', 'href="/barrierefreiheit/"']
         ), url
 
 
@@ -83,7 +83,15 @@ def test_start_page_asks_for_the_age_first(client):
     html = client.get("/").content.decode()
 
     assert "Wie alt ist Ihr Kind?" in html
-    for query in ["phase=schwangerschaft-geburt", "alter=0", "alter=1-2", "alter=3-5", "alter=6-9", "alter=10-15", "alter=16-27"]:
+    for query in [
+        "phase=schwangerschaft-geburt",
+        "alter=0",
+        "alter=1-2",
+        "alter=3-5",
+        "alter=6-9",
+        "alter=10-15",
+        "alter=16-27",
+    ]:
         assert f"{LIST}?{query}" in html
 
 
@@ -98,7 +106,11 @@ def hidden_offers():
         make_offer(title="Geheim Entwurf", status=Offer.Status.DRAFT, provider=provider),
         make_offer(title="Geheim Eingereicht", status=Offer.Status.SUBMITTED, provider=provider),
         make_offer(title="Geheim Archiviert", status=Offer.Status.ARCHIVED, provider=provider),
-        make_offer(title="Geheim Abgelaufen", valid_until=today - datetime.timedelta(days=1), provider=provider),
+        make_offer(
+            title="Geheim Abgelaufen",
+            valid_until=today - datetime.timedelta(days=1),
+            provider=provider,
+        ),
     ]
     make_network(slug="geheim-netzwerk", coordinators=[provider], offers=offers)
     return offers
@@ -154,16 +166,38 @@ def test_age_filter_in_whole_years_respects_boundaries(client):
     assert shown_titles(client.get(LIST, {"alter": 4})) == {"Ab 4"}
     assert shown_titles(client.get(LIST, {"alter": "1-2"})) == {"0 bis 36 Monate"}
     assert shown_titles(client.get(LIST, {"alter": "3-5"})) == {"0 bis 36 Monate", "Ab 4"}
-    assert shown_titles(client.get(LIST, {"phase": "schwangerschaft-geburt"})) == {"Schwangerschaft"}
+    assert shown_titles(client.get(LIST, {"phase": "schwangerschaft-geburt"})) == {
+        "Schwangerschaft"
+    }
 
 
 def test_filters_combine(client):
     location = make_location(wheelchair_accessible=True)
-    make_offer(title="Passt", min_age_months=12, max_age_months=48, districts=["sterkrade-mitte"],
-               topics=["sport"], cost=Offer.Cost.FREE, languages=["de", "tr"], locations=[location])
-    make_offer(title="Kostet", min_age_months=12, max_age_months=48, districts=["sterkrade-mitte"],
-               topics=["sport"], cost=Offer.Cost.PAID)
-    make_offer(title="Osterfeld", min_age_months=12, max_age_months=48, districts=["osterfeld"], topics=["sport"])
+    make_offer(
+        title="Passt",
+        min_age_months=12,
+        max_age_months=48,
+        districts=["sterkrade-mitte"],
+        topics=["sport"],
+        cost=Offer.Cost.FREE,
+        languages=["de", "tr"],
+        locations=[location],
+    )
+    make_offer(
+        title="Kostet",
+        min_age_months=12,
+        max_age_months=48,
+        districts=["sterkrade-mitte"],
+        topics=["sport"],
+        cost=Offer.Cost.PAID,
+    )
+    make_offer(
+        title="Osterfeld",
+        min_age_months=12,
+        max_age_months=48,
+        districts=["osterfeld"],
+        topics=["sport"],
+    )
     make_offer(title="Stadtweit", citywide=True, topics=["bildung"])
 
     query = {"alter": 2, "sozialraum": "sterkrade-mitte", "thema": "sport"}
@@ -171,8 +205,12 @@ def test_filters_combine(client):
     assert shown_titles(client.get(LIST, {**query, "kostenlos": 1})) == {"Passt"}
     assert shown_titles(client.get(LIST, {**query, "barrierefrei": 1})) == {"Passt"}
     assert shown_titles(client.get(LIST, {**query, "sprache": "tr"})) == {"Passt"}
-    assert shown_titles(client.get(LIST, {"sozialraum": "sterkrade-mitte", "zielgruppe": "eltern"})) == {
-        "Passt", "Kostet", "Stadtweit",
+    assert shown_titles(
+        client.get(LIST, {"sozialraum": "sterkrade-mitte", "zielgruppe": "eltern"})
+    ) == {
+        "Passt",
+        "Kostet",
+        "Stadtweit",
     }
 
 
@@ -181,14 +219,22 @@ def test_provider_and_search_filters(client):
     make_offer(title="Krabbelgruppe im Familienzentrum", provider=provider)
     make_offer(title="Schwimmkurs für Kinder")
 
-    assert shown_titles(client.get(LIST, {"traeger": "familienzentrum"})) == {"Krabbelgruppe im Familienzentrum"}
+    assert shown_titles(client.get(LIST, {"traeger": "familienzentrum"})) == {
+        "Krabbelgruppe im Familienzentrum"
+    }
     assert shown_titles(client.get(LIST, {"q": "Kinder"})) == {"Schwimmkurs für Kinder"}
 
 
 def test_option_counts_answer_what_if_i_chose_this(client):
     make_offer(title="Sport klein", topics=["sport"], min_age_months=0, max_age_months=35)
     make_offer(title="Sport groß", topics=["sport"], min_age_months=120, max_age_months=191)
-    make_offer(title="Bildung klein", topics=["bildung"], min_age_months=0, max_age_months=35, cost=Offer.Cost.PAID)
+    make_offer(
+        title="Bildung klein",
+        topics=["bildung"],
+        min_age_months=0,
+        max_age_months=35,
+        cost=Offer.Cost.PAID,
+    )
 
     response = client.get(LIST, {"alter": 2, "thema": "sport"})
 
@@ -197,7 +243,7 @@ def test_option_counts_answer_what_if_i_chose_this(client):
     assert option_counts(response, "alter")["12"] == 1
     assert option_counts(response, "alter")["2"] == 1
     assert response.context["flag_counts"]["kostenlos"] == 1
-    assert 'Sport (1)' in response.content.decode()
+    assert "Sport (1)" in response.content.decode()
 
 
 def test_active_filters_are_removable_one_by_one(client):
@@ -219,7 +265,10 @@ def test_empty_result_explains_itself_and_offers_to_loosen(client):
     html = response.content.decode()
     assert "Kein Angebot passt zu allen Ihren Filtern." in html
     assert "ohne „Sozialraum“" in html and "1 Angebot" in html
-    assert dict((item["name"], count) for item, count in response.context["loosen"]) == {"thema": 0, "sozialraum": 1}
+    assert dict((item["name"], count) for item, count in response.context["loosen"]) == {
+        "thema": 0,
+        "sozialraum": 1,
+    }
 
 
 def test_pagination_keeps_the_filters(client):
@@ -241,8 +290,17 @@ def test_search_is_ordered_by_relevance_by_default(client):
 
     response = client.get(LIST, {"q": "Erziehung"})
 
-    assert [o.title for o in response.context["page"].object_list] == ["Erziehungsberatung", "Beratung"]
-    assert client.get(LIST, {"q": "Erziehung", "sortierung": "titel"}).context["page"].object_list[0].title == "Beratung"
+    assert [o.title for o in response.context["page"].object_list] == [
+        "Erziehungsberatung",
+        "Beratung",
+    ]
+    assert (
+        client.get(LIST, {"q": "Erziehung", "sortierung": "titel"})
+        .context["page"]
+        .object_list[0]
+        .title
+        == "Beratung"
+    )
 
 
 @pytest.mark.parametrize(
@@ -296,7 +354,9 @@ def test_partial_renders_the_same_directory_markup(client):
 
 
 def test_offer_page_tells_everything_a_family_needs(client):
-    location = make_location(name="Familienzentrum Sonnenblume", neighbourhood="tackenberg", wheelchair_accessible=True)
+    location = make_location(
+        name="Familienzentrum Sonnenblume", neighbourhood="tackenberg", wheelchair_accessible=True
+    )
     offer = make_offer(
         title="Krabbelgruppe",
         min_age_months=12,
@@ -318,17 +378,30 @@ def test_offer_page_tells_everything_a_family_needs(client):
     html = client.get(offer.get_absolute_url()).content.decode()
 
     for text in [
-        "Von 1 bis 3 Jahren", "Familienzentrum Sonnenblume", "Tackenberg", "Sterkrade-Mitte",
-        "Rollstuhlgerecht", "Mittwochs 10–11 Uhr", "geringer Beitrag", "2 € pro Treffen",
-        "Anmeldung erforderlich", "telefonisch", "Türkçe", 'href="tel:+492080001234"',
-        'href="mailto:anna.beispiel@example.org"', "Anna Beispiel", network.name,
+        "Von 1 bis 3 Jahren",
+        "Familienzentrum Sonnenblume",
+        "Tackenberg",
+        "Sterkrade-Mitte",
+        "Rollstuhlgerecht",
+        "Mittwochs 10–11 Uhr",
+        "geringer Beitrag",
+        "2 € pro Treffen",
+        "Anmeldung erforderlich",
+        "telefonisch",
+        "Türkçe",
+        'href="tel:+492080001234"',
+        'href="mailto:anna.beispiel@example.org"',
+        "Anna Beispiel",
+        network.name,
         "Zuletzt geprüft am 5. März 2026",
     ]:
         assert text in html, text
 
 
 def test_offer_page_has_parsable_json_ld(client):
-    offer = make_offer(title='Kurs "Starke Eltern" </script>', min_age_months=24, max_age_months=191)
+    offer = make_offer(
+        title='Kurs "Starke Eltern" </script>', min_age_months=24, max_age_months=191
+    )
 
     html = client.get(offer.get_absolute_url()).content.decode()
 
@@ -399,7 +472,9 @@ PAGE_QUERIES = {
 
 @pytest.mark.parametrize("count", [1, 20, 100])
 @pytest.mark.parametrize("url, queries", PAGE_QUERIES.items())
-def test_pages_cost_a_fixed_number_of_queries(client, django_assert_num_queries, count, url, queries):
+def test_pages_cost_a_fixed_number_of_queries(
+    client, django_assert_num_queries, count, url, queries
+):
     offers = make_many(count)
     if url == "offer detail":
         url = offers[-1].get_absolute_url()
@@ -423,11 +498,19 @@ def test_server_errors_get_the_german_500_page(rf):
 
 def test_json_ld_names_how_to_reach_the_offer(client):
     location = make_location(name="Familienzentrum", street="Marktstraße 1")
-    offer = make_offer(locations=[location], contact_phone="0208 000-1111", contact_email="a@example.org")
+    offer = make_offer(
+        locations=[location], contact_phone="0208 000-1111", contact_email="a@example.org"
+    )
 
     html = client.get(offer.get_absolute_url()).content.decode()
 
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    )
     channel = data["availableChannel"]
-    assert channel["servicePhone"] == {"@type": "ContactPoint", "telephone": "0208 000-1111", "email": "a@example.org"}
+    assert channel["servicePhone"] == {
+        "@type": "ContactPoint",
+        "telephone": "0208 000-1111",
+        "email": "a@example.org",
+    }
     assert channel["serviceLocation"][0]["address"]["streetAddress"] == "Marktstraße 1"

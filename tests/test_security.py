@@ -35,19 +35,22 @@ def assert_hardened(response, url):
     assert directives["script-src"] == ["'self'"], url
     assert directives["frame-ancestors"] == ["'none'"], url
     assert directives["default-src"] == ["'self'"], url
-    assert "unsafe-inline" not in response["Content-Security-Policy"].replace("style-src-attr 'unsafe-inline'", ""), url
+    assert "unsafe-inline" not in response["Content-Security-Policy"].replace(
+        "style-src-attr 'unsafe-inline'", ""
+    ), url
     assert "unsafe-eval" not in response["Content-Security-Policy"], url
     assert response["X-Content-Type-Options"] == "nosniff", url
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin", url
     assert response["X-Frame-Options"] == "DENY", url
     hsts = dict(
-        part.strip().partition("=")[::2] for part in response["Strict-Transport-Security"].split(";")
+        part.strip().partition("=")[::2]
+        for part in response["Strict-Transport-Security"].split(";")
     )
     assert int(hsts["max-age"]) >= 365 * 24 * 3600, url
 
 
 def test_every_public_page_type_sends_the_security_headers(client, demo):
-    for name, url in {**page_type_urls(), "healthz": "/healthz"}.items():
+    for _name, url in {**page_type_urls(), "healthz": "/healthz"}.items():
         response = client.get(url, secure=True)
         assert response.status_code in (200, 404), url
         assert_hardened(response, url)
@@ -67,7 +70,10 @@ def test_anonymous_visits_set_no_cookies_except_csrf_on_forms(client, demo):
         cookies = set(response.cookies)
         if name in FORM_PAGES:
             assert cookies == {"csrftoken"}, url
-            assert response.cookies["csrftoken"]["secure"] and response.cookies["csrftoken"]["samesite"] == "Lax"
+            assert (
+                response.cookies["csrftoken"]["secure"]
+                and response.cookies["csrftoken"]["samesite"] == "Lax"
+            )
         else:
             assert cookies == set(), (url, cookies)
 
@@ -101,7 +107,10 @@ def test_production_settings_pass_the_deploy_check():
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=PROJECT, env=environment, capture_output=True, text=True,
+        cwd=PROJECT,
+        env=environment,
+        capture_output=True,
+        text=True,
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -141,7 +150,9 @@ def test_one_client_trying_many_accounts_is_locked_out(client):
             REMOTE_ADDR="127.0.0.1",
         )
 
-    statuses = [attempt(f"konto{number}", "Sommer2026!", "203.0.113.50").status_code for number in range(20)]
+    statuses = [
+        attempt(f"konto{number}", "Sommer2026!", "203.0.113.50").status_code for number in range(20)
+    ]
 
     assert statuses[:19] == [200] * 19  # no account reached five failures ...
     assert statuses[19] == 429  # ... but the client reached twenty

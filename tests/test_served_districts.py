@@ -40,7 +40,10 @@ def test_named_and_place_districts_together_count_once():
     make_offer(
         title="Beides",
         districts=["sterkrade-nord", "osterfeld"],
-        locations=[make_location(neighbourhood="holten"), make_location(neighbourhood="schmachtendorf")],
+        locations=[
+            make_location(neighbourhood="holten"),
+            make_location(neighbourhood="schmachtendorf"),
+        ],
     )
 
     assert Offer.objects.in_district(District.objects.get(slug="sterkrade-nord")).count() == 1

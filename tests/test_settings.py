@@ -17,7 +17,11 @@ def load_settings(**variables):
     """Import settings in a fresh interpreter with exactly these variables."""
     environment = {"PATH": os.environ["PATH"], **variables}
     return subprocess.run(
-        [sys.executable, "-c", "import oberhausen_praevention.settings as s; print(s.DATABASES['default']['ENGINE'])"],
+        [
+            sys.executable,
+            "-c",
+            "import oberhausen_praevention.settings as s; print(s.DATABASES['default']['ENGINE'])",
+        ],
         cwd=PROJECT,
         env=environment,
         capture_output=True,
@@ -40,8 +44,11 @@ def test_development_needs_nothing_but_debug():
         ({"DEBUG": "false", "SECRET_KEY": "s3cret-for-the-test"}, "ALLOWED_HOSTS must be set"),
         ({"DEBUG": "true", "DATABASE_URL": "mysql://db/app"}, "unsupported scheme 'mysql'"),
         (
-            {"DEBUG": "false", "ALLOWED_HOSTS": "example.org",
-             "SECRET_KEY": "development-only-not-secret-oberhausen-praevention"},
+            {
+                "DEBUG": "false",
+                "ALLOWED_HOSTS": "example.org",
+                "SECRET_KEY": "development-only-not-secret-oberhausen-praevention",
+            },
             "SECRET_KEY is the development key",
         ),
     ],
@@ -55,7 +62,9 @@ def test_bad_environment_stops_the_start_with_a_clear_message(variables, message
 
 
 def test_database_url_for_postgresql(monkeypatch):
-    config = env.parse_database_url("postgres://app:p%40ss@db.internal:5433/praevention?sslmode=require", "/srv")
+    config = env.parse_database_url(
+        "postgres://app:p%40ss@db.internal:5433/praevention?sslmode=require", "/srv"
+    )
 
     assert config == {
         "ENGINE": "django.db.backends.postgresql",
@@ -69,8 +78,12 @@ def test_database_url_for_postgresql(monkeypatch):
 
 
 def test_database_url_for_sqlite_is_relative_to_the_project():
-    assert env.parse_database_url("sqlite:///db.sqlite3", "/srv/app")["NAME"] == "/srv/app/db.sqlite3"
-    assert env.parse_database_url("sqlite:////var/lib/app.db", "/srv/app")["NAME"] == "/var/lib/app.db"
+    assert (
+        env.parse_database_url("sqlite:///db.sqlite3", "/srv/app")["NAME"] == "/srv/app/db.sqlite3"
+    )
+    assert (
+        env.parse_database_url("sqlite:////var/lib/app.db", "/srv/app")["NAME"] == "/var/lib/app.db"
+    )
 
 
 @pytest.mark.parametrize(
@@ -100,8 +113,16 @@ def test_numbers_must_be_numbers(monkeypatch):
 @pytest.mark.parametrize(
     "url, backend, location",
     [
-        ("redis://cache.internal:6379/1", "django.core.cache.backends.redis.RedisCache", "redis://cache.internal:6379/1"),
-        ("memcached://cache.internal:11211", "django.core.cache.backends.memcached.PyMemcacheCache", "cache.internal:11211"),
+        (
+            "redis://cache.internal:6379/1",
+            "django.core.cache.backends.redis.RedisCache",
+            "redis://cache.internal:6379/1",
+        ),
+        (
+            "memcached://cache.internal:11211",
+            "django.core.cache.backends.memcached.PyMemcacheCache",
+            "cache.internal:11211",
+        ),
     ],
 )
 def test_cache_url_chooses_the_shared_cache(url, backend, location):
@@ -123,7 +144,11 @@ def test_database_cache_has_room_for_many_filter_combinations():
 def run_manage(*args, **variables):
     environment = {"PATH": os.environ["PATH"], **variables}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=PROJECT, env=environment, capture_output=True, text=True
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT,
+        env=environment,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -141,7 +166,9 @@ def test_manage_py_works_on_a_developer_machine_that_says_so():
 
 
 def test_manage_py_on_a_configured_server_keeps_debug_off_and_checks_its_settings():
-    result = run_manage("check", SECRET_KEY="a-server-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+    result = run_manage(
+        "check", SECRET_KEY="a-server-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    )
 
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set when DEBUG is off" in result.stderr

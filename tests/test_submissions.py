@@ -75,7 +75,9 @@ def public_titles(client, **params):
     return {offer.title for offer in response.context["page"].object_list}
 
 
-def test_the_whole_path_from_submission_to_publication(client, coordinator_client, coordinator_with_email):
+def test_the_whole_path_from_submission_to_publication(
+    client, coordinator_client, coordinator_with_email
+):
     response = client.post(SUBMIT, valid_submission())
 
     assert response.status_code == 302
@@ -135,7 +137,12 @@ def test_rejection_tells_the_submitter_why(client, coordinator_client):
     assert "Warum werden sie nicht veröffentlicht?" in confirm.content.decode()
     coordinator_client.post(
         "/admin/offers/offer/",
-        {"action": "reject", "_selected_action": [offer.pk], "apply": "1", "reason": "Kein Angebot in Oberhausen."},
+        {
+            "action": "reject",
+            "_selected_action": [offer.pk],
+            "apply": "1",
+            "reason": "Kein Angebot in Oberhausen.",
+        },
     )
 
     offer.refresh_from_db()
@@ -150,8 +157,15 @@ def test_submission_for_a_listed_provider_without_a_fixed_place(client):
 
     response = client.post(
         SUBMIT,
-        valid_submission(provider=provider.slug, proposed_provider_name="", proposed_location_name="",
-                         proposed_street="", proposed_postal_code="", proposed_neighbourhood="", outreach="on"),
+        valid_submission(
+            provider=provider.slug,
+            proposed_provider_name="",
+            proposed_location_name="",
+            proposed_street="",
+            proposed_postal_code="",
+            proposed_neighbourhood="",
+            outreach="on",
+        ),
     )
 
     assert response.status_code == 302
@@ -169,21 +183,39 @@ def test_submission_for_a_listed_provider_without_a_fixed_place(client):
         ({"consent": ""}, "consent", "Bitte stimmen Sie der Veröffentlichung zu"),
         ({"submitter_email": "keine-adresse"}, "submitter_email", "gültige E-Mail-Adresse"),
         ({"contact_phone": "ruf mich an"}, "contact_phone", "nur mit Ziffern"),
-        ({"age_from": "6", "age_to": "2"}, "age_to", "Das Höchstalter darf nicht unter dem Mindestalter liegen."),
+        (
+            {"age_from": "6", "age_to": "2"},
+            "age_to",
+            "Das Höchstalter darf nicht unter dem Mindestalter liegen.",
+        ),
         ({"valid_from": "2026-05-01", "valid_until": "2026-04-01"}, "valid_until", "Das Enddatum"),
         ({"proposed_provider_name": ""}, "provider", "Wählen Sie den Träger aus der Liste"),
-        ({"proposed_street": "", "proposed_postal_code": ""}, "proposed_street", "Geben Sie die Adresse des Ortes an"),
+        (
+            {"proposed_street": "", "proposed_postal_code": ""},
+            "proposed_street",
+            "Geben Sie die Adresse des Ortes an",
+        ),
         ({"proposed_postal_code": "4614"}, "proposed_postal_code", "fünfstellige Postleitzahl"),
         ({"topics": []}, "topics", "Dieses Feld ist zwingend erforderlich."),
         ({"title": "Kurs\rBcc: x@evil.example"}, "title", "in eine Zeile, ohne Zeilenumbrüche"),
         ({"submitter_name": "Erika\u2028Beispiel"}, "submitter_name", "ohne Zeilenumbrüche"),
         ({"description": "Text\x1b[31m"}, "description", "Steuerzeichen"),
-        ({"submitter_email": "a@exa\u2028mple.org"}, "submitter_email", "an die wir nicht senden können"),
-        ({"contact_email": "a@exa\u200bmple.org"}, "contact_email", "an die wir nicht senden können"),
+        (
+            {"submitter_email": "a@exa\u2028mple.org"},
+            "submitter_email",
+            "an die wir nicht senden können",
+        ),
+        (
+            {"contact_email": "a@exa\u200bmple.org"},
+            "contact_email",
+            "an die wir nicht senden können",
+        ),
         ({"proposed_postal_code": "٤٦١٤٧"}, "proposed_postal_code", "fünfstellige Postleitzahl"),
     ],
 )
-def test_bad_input_gets_a_german_message_next_to_the_field_and_keeps_the_rest(client, changes, field, message):
+def test_bad_input_gets_a_german_message_next_to_the_field_and_keeps_the_rest(
+    client, changes, field, message
+):
     response = client.post(SUBMIT, valid_submission(**changes))
 
     assert response.status_code == 400
@@ -199,7 +231,9 @@ def test_bad_input_gets_a_german_message_next_to_the_field_and_keeps_the_rest(cl
 
 
 def test_multi_line_texts_keep_their_line_breaks(client):
-    response = client.post(SUBMIT, valid_submission(description="Erste Zeile.\r\nZweite Zeile.\tTab."))
+    response = client.post(
+        SUBMIT, valid_submission(description="Erste Zeile.\r\nZweite Zeile.\tTab.")
+    )
 
     assert response.status_code == 302
     assert Offer.objects.get().description == "Erste Zeile.\r\nZweite Zeile.\tTab."
@@ -210,7 +244,12 @@ def test_a_change_report_with_an_undeliverable_email_is_refused_with_the_text_ke
 
     response = client.post(
         "/angebote/elterncafe/aenderung-melden/",
-        {"reason": "times", "message": "Neue Zeiten", "reporter_email": "a@exa\u2028mple.org", "homepage": ""},
+        {
+            "reason": "times",
+            "message": "Neue Zeiten",
+            "reporter_email": "a@exa\u2028mple.org",
+            "homepage": "",
+        },
     )
 
     assert response.status_code == 400
@@ -222,8 +261,11 @@ def test_a_change_report_with_an_undeliverable_email_is_refused_with_the_text_ke
 def test_errors_are_tied_to_their_fields_for_screen_readers(client):
     html = client.post(SUBMIT, valid_submission(title="")).content.decode()
 
-    assert re.search(r'<input[^>]*aria-describedby="id_title_help id_title_error"[^>]*aria-invalid="true"', html) or \
-        re.search(r'<input[^>]*aria-invalid="true"[^>]*aria-describedby="id_title_help id_title_error"', html)
+    assert re.search(
+        r'<input[^>]*aria-describedby="id_title_help id_title_error"[^>]*aria-invalid="true"', html
+    ) or re.search(
+        r'<input[^>]*aria-invalid="true"[^>]*aria-describedby="id_title_help id_title_error"', html
+    )
     assert 'id="id_title_error"' in html
 
 
@@ -238,11 +280,15 @@ def test_honeypot_looks_like_success_but_stores_nothing(client):
 
 def test_five_submissions_per_hour_and_address(client):
     for number in range(5):
-        response = client.post(SUBMIT, valid_submission(title=f"Angebot {number}"), REMOTE_ADDR="192.0.2.10")
+        response = client.post(
+            SUBMIT, valid_submission(title=f"Angebot {number}"), REMOTE_ADDR="192.0.2.10"
+        )
         assert response.status_code == 302
 
     refused = client.post(SUBMIT, valid_submission(title="Angebot 6"), REMOTE_ADDR="192.0.2.10")
-    other_address = client.post(SUBMIT, valid_submission(title="Angebot 7"), REMOTE_ADDR="192.0.2.11")
+    other_address = client.post(
+        SUBMIT, valid_submission(title="Angebot 7"), REMOTE_ADDR="192.0.2.11"
+    )
 
     assert refused.status_code == 429
     html = refused.content.decode()
@@ -254,7 +300,9 @@ def test_five_submissions_per_hour_and_address(client):
 def test_rate_limit_sees_the_client_behind_the_proxy(client, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     for number in range(5):
-        client.post(SUBMIT, valid_submission(title=f"A{number}"), HTTP_X_FORWARDED_FOR="198.51.100.7")
+        client.post(
+            SUBMIT, valid_submission(title=f"A{number}"), HTTP_X_FORWARDED_FOR="198.51.100.7"
+        )
 
     blocked = client.post(SUBMIT, valid_submission(title="B"), HTTP_X_FORWARDED_FOR="198.51.100.7")
     other = client.post(SUBMIT, valid_submission(title="C"), HTTP_X_FORWARDED_FOR="198.51.100.8")
@@ -269,14 +317,21 @@ def test_confirmation_page_needs_a_valid_token(client):
 # --- change reports -------------------------------------------------------------------
 
 
-def test_change_report_reaches_the_coordinators_and_is_resolved(client, coordinator_client, coordinator_with_email):
+def test_change_report_reaches_the_coordinators_and_is_resolved(
+    client, coordinator_client, coordinator_with_email
+):
     offer = make_offer(title="Elterncafé", slug="elterncafe")
     page = client.get("/angebote/elterncafe/").content.decode()
     assert 'href="/angebote/elterncafe/aenderung-melden/"' in page
 
     response = client.post(
         "/angebote/elterncafe/aenderung-melden/",
-        {"reason": "times", "message": "Jetzt mittwochs statt dienstags.", "reporter_email": "", "homepage": ""},
+        {
+            "reason": "times",
+            "message": "Jetzt mittwochs statt dienstags.",
+            "reporter_email": "",
+            "homepage": "",
+        },
     )
 
     assert response.status_code == 302
@@ -289,7 +344,12 @@ def test_change_report_reaches_the_coordinators_and_is_resolved(client, coordina
 
     coordinator_client.post(
         "/admin/offers/changereport/",
-        {"action": "resolve", "_selected_action": [report.pk], "apply": "1", "reason": "Zeiten korrigiert."},
+        {
+            "action": "resolve",
+            "_selected_action": [report.pk],
+            "apply": "1",
+            "reason": "Zeiten korrigiert.",
+        },
     )
     report.refresh_from_db()
     assert report.status == ChangeReport.Status.RESOLVED
@@ -300,7 +360,8 @@ def test_change_report_needs_a_reason_and_keeps_the_text(client):
     make_offer(slug="elterncafe")
 
     response = client.post(
-        "/angebote/elterncafe/aenderung-melden/", {"message": "Telefon stimmt nicht", "homepage": ""}
+        "/angebote/elterncafe/aenderung-melden/",
+        {"message": "Telefon stimmt nicht", "homepage": ""},
     )
 
     assert response.status_code == 400
@@ -349,11 +410,25 @@ def partner(db):
 
 def partner_form_data(offer, **changes):
     data = {
-        "title": offer.title, "summary": offer.summary, "description": "", "citywide": "on",
-        "age_from": "", "age_to": "", "target_groups": [g.slug for g in offer.target_groups.all()],
-        "topics": [t.slug for t in offer.topics.all()], "schedule": "", "cost": "free",
-        "registration_required": "no", "contact_name": "", "contact_phone": "", "contact_email": "",
-        "website": "", "cost_note": "", "registration_note": "", "valid_from": "", "valid_until": "",
+        "title": offer.title,
+        "summary": offer.summary,
+        "description": "",
+        "citywide": "on",
+        "age_from": "",
+        "age_to": "",
+        "target_groups": [g.slug for g in offer.target_groups.all()],
+        "topics": [t.slug for t in offer.topics.all()],
+        "schedule": "",
+        "cost": "free",
+        "registration_required": "no",
+        "contact_name": "",
+        "contact_phone": "",
+        "contact_email": "",
+        "website": "",
+        "cost_note": "",
+        "registration_note": "",
+        "valid_from": "",
+        "valid_until": "",
     }
     data.update(changes)
     return data
@@ -368,20 +443,29 @@ def test_anonymous_users_get_the_login_page(client):
     assert "Anmeldung für Partner" in client.get("/partner/anmelden/").content.decode()
 
 
-def test_partner_sees_and_edits_only_their_providers_offers(client, partner, coordinator_with_email):
-    own = make_offer(title="Eigenes Angebot", provider=partner.partner_account.provider, citywide=True)
+def test_partner_sees_and_edits_only_their_providers_offers(
+    client, partner, coordinator_with_email
+):
+    own = make_offer(
+        title="Eigenes Angebot", provider=partner.partner_account.provider, citywide=True
+    )
     foreign = make_offer(title="Fremdes Angebot")
     client.force_login(partner)
 
     dashboard = client.get("/partner/").content.decode()
     assert "Eigenes Angebot" in dashboard and "Fremdes Angebot" not in dashboard
     assert client.get(f"/partner/angebote/{foreign.pk}/bearbeiten/").status_code == 404
-    response = client.post(f"/partner/angebote/{foreign.pk}/bearbeiten/", partner_form_data(foreign, title="Gekapert"))
+    response = client.post(
+        f"/partner/angebote/{foreign.pk}/bearbeiten/", partner_form_data(foreign, title="Gekapert")
+    )
     assert response.status_code == 404
     foreign.refresh_from_db()
     assert foreign.title == "Fremdes Angebot"
 
-    response = client.post(f"/partner/angebote/{own.pk}/bearbeiten/", partner_form_data(own, title="Eigenes Angebot neu"))
+    response = client.post(
+        f"/partner/angebote/{own.pk}/bearbeiten/",
+        partner_form_data(own, title="Eigenes Angebot neu"),
+    )
     assert response.status_code == 302
     own.refresh_from_db()
     assert own.title == "Eigenes Angebot neu"
@@ -402,7 +486,8 @@ def test_partner_edit_with_bad_input_keeps_it_and_explains(client, partner):
     client.force_login(partner)
 
     response = client.post(
-        f"/partner/angebote/{own.pk}/bearbeiten/", partner_form_data(own, title="<b>Neu</b>", citywide="")
+        f"/partner/angebote/{own.pk}/bearbeiten/",
+        partner_form_data(own, title="<b>Neu</b>", citywide=""),
     )
 
     assert response.status_code == 400
@@ -417,7 +502,9 @@ def test_partner_edit_with_a_line_break_in_the_title_is_refused(client, partner)
     own = make_offer(title="Eigenes", provider=partner.partner_account.provider, citywide=True)
     client.force_login(partner)
 
-    response = client.post(f"/partner/angebote/{own.pk}/bearbeiten/", partner_form_data(own, title="X\rY"))
+    response = client.post(
+        f"/partner/angebote/{own.pk}/bearbeiten/", partner_form_data(own, title="X\rY")
+    )
 
     assert response.status_code == 400
     assert "ohne Zeilenumbrüche" in response.content.decode()

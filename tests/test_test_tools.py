@@ -16,7 +16,9 @@ def test_missing_tool_skips_with_the_install_command_on_a_developer_machine(monk
 def test_missing_tool_fails_in_ci_with_the_same_message(monkeypatch, tmp_path):
     monkeypatch.setenv("CI", "true")
 
-    with pytest.raises(Failed, match=r"missing test tool\(s\) no-such-command-here: run `make test-tools`"):
+    with pytest.raises(
+        Failed, match=r"missing test tool\(s\) no-such-command-here: run `make test-tools`"
+    ):
         require_tools(commands=["no-such-command-here"])
 
 

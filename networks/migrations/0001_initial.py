@@ -6,67 +6,152 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('offers', '0001_initial'),
+        ("offers", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('coordination', 'coordination'), ('member', 'member')], default='member', max_length=20, verbose_name='role')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='offers.provider', verbose_name='provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("coordination", "coordination"), ("member", "member")],
+                        default="member",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="offers.provider",
+                        verbose_name="provider",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['role', 'provider__name'],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["role", "provider__name"],
             },
         ),
         migrations.CreateModel(
-            name='Network',
+            name="Network",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=200, verbose_name='slug')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('contact_name', models.CharField(blank=True, max_length=120, verbose_name='contact person')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact email')),
-                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='contact phone')),
-                ('website', offers.fields.HttpsURLField(blank=True, verbose_name='website')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('age_phases', models.ManyToManyField(blank=True, related_name='networks', to='offers.agephase', verbose_name='age phases')),
-                ('districts', models.ManyToManyField(blank=True, help_text='Leave empty for citywide networks.', related_name='networks', to='offers.district', verbose_name='social areas')),
-                ('members', models.ManyToManyField(related_name='networks', through='networks.Membership', to='offers.provider', verbose_name='members')),
-                ('offers', models.ManyToManyField(blank=True, related_name='networks', to='offers.offer', verbose_name='offers')),
-                ('topics', models.ManyToManyField(blank=True, related_name='networks', to='offers.topic', verbose_name='topics')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=200, verbose_name="slug")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="contact person"),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact email"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="contact phone"),
+                ),
+                ("website", offers.fields.HttpsURLField(blank=True, verbose_name="website")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "age_phases",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="networks",
+                        to="offers.agephase",
+                        verbose_name="age phases",
+                    ),
+                ),
+                (
+                    "districts",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Leave empty for citywide networks.",
+                        related_name="networks",
+                        to="offers.district",
+                        verbose_name="social areas",
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        related_name="networks",
+                        through="networks.Membership",
+                        to="offers.provider",
+                        verbose_name="members",
+                    ),
+                ),
+                (
+                    "offers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="networks",
+                        to="offers.offer",
+                        verbose_name="offers",
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="networks",
+                        to="offers.topic",
+                        verbose_name="topics",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'network',
-                'verbose_name_plural': 'networks',
-                'ordering': ['name'],
+                "verbose_name": "network",
+                "verbose_name_plural": "networks",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='membership',
-            name='network',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='networks.network', verbose_name='network'),
+            model_name="membership",
+            name="network",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="networks.network",
+                verbose_name="network",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='network',
-            constraint=models.UniqueConstraint(fields=('slug',), name='network_slug_unique'),
+            model_name="network",
+            constraint=models.UniqueConstraint(fields=("slug",), name="network_slug_unique"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('network', 'provider'), name='membership_network_provider_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("network", "provider"), name="membership_network_provider_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['coordination', 'member'])), name='membership_role_valid'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["coordination", "member"])),
+                name="membership_role_valid",
+            ),
         ),
     ]

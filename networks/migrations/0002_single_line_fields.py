@@ -5,35 +5,38 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('networks', '0001_initial'),
+        ("networks", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='network',
-            name='contact_email',
-            field=offers.fields.EmailAddressField(blank=True, max_length=254, verbose_name='contact email'),
+            model_name="network",
+            name="contact_email",
+            field=offers.fields.EmailAddressField(
+                blank=True, max_length=254, verbose_name="contact email"
+            ),
         ),
         migrations.AlterField(
-            model_name='network',
-            name='contact_name',
-            field=offers.fields.LineField(blank=True, max_length=120, verbose_name='contact person'),
+            model_name="network",
+            name="contact_name",
+            field=offers.fields.LineField(
+                blank=True, max_length=120, verbose_name="contact person"
+            ),
         ),
         migrations.AlterField(
-            model_name='network',
-            name='contact_phone',
-            field=offers.fields.LineField(blank=True, max_length=40, verbose_name='contact phone'),
+            model_name="network",
+            name="contact_phone",
+            field=offers.fields.LineField(blank=True, max_length=40, verbose_name="contact phone"),
         ),
         migrations.AlterField(
-            model_name='network',
-            name='description',
-            field=offers.fields.TextField(blank=True, verbose_name='description'),
+            model_name="network",
+            name="description",
+            field=offers.fields.TextField(blank=True, verbose_name="description"),
         ),
         migrations.AlterField(
-            model_name='network',
-            name='name',
-            field=offers.fields.LineField(max_length=200, verbose_name='name'),
+            model_name="network",
+            name="name",
+            field=offers.fields.LineField(max_length=200, verbose_name="name"),
         ),
     ]

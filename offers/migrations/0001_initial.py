@@ -14,7 +14,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -26,249 +25,709 @@ class Migration(migrations.Migration):
         TrigramExtension(),
         create_search_configuration,
         migrations.CreateModel(
-            name='AgePhase',
+            name="AgePhase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, verbose_name='slug')),
-                ('min_months', models.SmallIntegerField(help_text='Age in months at which the phase starts; negative months are the pregnancy.', validators=[django.core.validators.MinValueValidator(-9)], verbose_name='from (months)')),
-                ('max_months', models.SmallIntegerField(help_text='Last month of age that still belongs to the phase (inclusive).', validators=[django.core.validators.MaxValueValidator(1188)], verbose_name='up to (months)')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, verbose_name="slug")),
+                (
+                    "min_months",
+                    models.SmallIntegerField(
+                        help_text="Age in months at which the phase starts; negative months are the pregnancy.",
+                        validators=[django.core.validators.MinValueValidator(-9)],
+                        verbose_name="from (months)",
+                    ),
+                ),
+                (
+                    "max_months",
+                    models.SmallIntegerField(
+                        help_text="Last month of age that still belongs to the phase (inclusive).",
+                        validators=[django.core.validators.MaxValueValidator(1188)],
+                        verbose_name="up to (months)",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'age phase',
-                'verbose_name_plural': 'age phases',
-                'ordering': ['position', 'min_months'],
-                'constraints': [models.UniqueConstraint(fields=('slug',), name='agephase_slug_unique'), models.CheckConstraint(condition=models.Q(('min_months__lte', models.F('max_months'))), name='agephase_min_months_lte_max_months')],
+                "verbose_name": "age phase",
+                "verbose_name_plural": "age phases",
+                "ordering": ["position", "min_months"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("slug",), name="agephase_slug_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("min_months__lte", models.F("max_months"))),
+                        name="agephase_min_months_lte_max_months",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Borough',
+            name="Borough",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, verbose_name='slug')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, verbose_name="slug")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'borough (Stadtbezirk)',
-                'verbose_name_plural': 'boroughs (Stadtbezirke)',
-                'ordering': ['position', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('slug',), name='borough_slug_unique')],
+                "verbose_name": "borough (Stadtbezirk)",
+                "verbose_name_plural": "boroughs (Stadtbezirke)",
+                "ordering": ["position", "name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("slug",), name="borough_slug_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='District',
+            name="District",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, verbose_name='slug')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('borough', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='districts', to='offers.borough', verbose_name='borough')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, verbose_name="slug")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "borough",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="districts",
+                        to="offers.borough",
+                        verbose_name="borough",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'social area (Sozialraum)',
-                'verbose_name_plural': 'social areas (Sozialräume)',
-                'ordering': ['position', 'name'],
+                "verbose_name": "social area (Sozialraum)",
+                "verbose_name_plural": "social areas (Sozialräume)",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Language',
+            name="Language",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=2, validators=[django.core.validators.RegexValidator('^[a-z]{2}$', 'Enter the two lower-case letters of ISO 639-1.')], verbose_name='ISO 639-1 code')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('native_name', models.CharField(blank=True, help_text="The language's name for itself.", max_length=60, verbose_name='native name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=2,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z]{2}$", "Enter the two lower-case letters of ISO 639-1."
+                            )
+                        ],
+                        verbose_name="ISO 639-1 code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                (
+                    "native_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="The language's name for itself.",
+                        max_length=60,
+                        verbose_name="native name",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'language',
-                'verbose_name_plural': 'languages',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('code',), name='language_code_unique'), models.CheckConstraint(condition=models.Q(django.db.models.lookups.Exact(django.db.models.functions.text.Length('code'), 2), django.db.models.lookups.Exact(django.db.models.functions.text.Lower('code'), models.F('code'))), name='language_code_two_lowercase_letters')],
+                "verbose_name": "language",
+                "verbose_name_plural": "languages",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("code",), name="language_code_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            django.db.models.lookups.Exact(
+                                django.db.models.functions.text.Length("code"), 2
+                            ),
+                            django.db.models.lookups.Exact(
+                                django.db.models.functions.text.Lower("code"), models.F("code")
+                            ),
+                        ),
+                        name="language_code_two_lowercase_letters",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Neighbourhood',
+            name="Neighbourhood",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, verbose_name='slug')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='neighbourhoods', to='offers.district', verbose_name='social area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, verbose_name="slug")),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="neighbourhoods",
+                        to="offers.district",
+                        verbose_name="social area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'neighbourhood (Stadtteil)',
-                'verbose_name_plural': 'neighbourhoods (Stadtteile)',
-                'ordering': ['name'],
+                "verbose_name": "neighbourhood (Stadtteil)",
+                "verbose_name_plural": "neighbourhoods (Stadtteile)",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Provider',
+            name="Provider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=200, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('public', 'public body'), ('free', 'independent welfare provider'), ('association', 'association or initiative'), ('health', 'health service'), ('school', 'school'), ('daycare', 'day-care centre or family centre'), ('migrant_organisation', 'migrant organisation'), ('employment', 'job centre or business'), ('other', 'other')], max_length=30, verbose_name='kind')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('website', offers.fields.HttpsURLField(blank=True, verbose_name='website')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=200, verbose_name="slug")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("public", "public body"),
+                            ("free", "independent welfare provider"),
+                            ("association", "association or initiative"),
+                            ("health", "health service"),
+                            ("school", "school"),
+                            ("daycare", "day-care centre or family centre"),
+                            ("migrant_organisation", "migrant organisation"),
+                            ("employment", "job centre or business"),
+                            ("other", "other"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("website", offers.fields.HttpsURLField(blank=True, verbose_name="website")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
             ],
             options={
-                'verbose_name': 'provider',
-                'verbose_name_plural': 'providers',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('slug',), name='provider_slug_unique'), models.CheckConstraint(condition=models.Q(('kind__in', ['public', 'free', 'association', 'health', 'school', 'daycare', 'migrant_organisation', 'employment', 'other'])), name='provider_kind_valid')],
+                "verbose_name": "provider",
+                "verbose_name_plural": "providers",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("slug",), name="provider_slug_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "public",
+                                    "free",
+                                    "association",
+                                    "health",
+                                    "school",
+                                    "daycare",
+                                    "migrant_organisation",
+                                    "employment",
+                                    "other",
+                                ],
+                            )
+                        ),
+                        name="provider_kind_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Location',
+            name="Location",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('street', models.CharField(max_length=200, verbose_name='street and number')),
-                ('postal_code', models.CharField(max_length=5, validators=[django.core.validators.RegexValidator('^\\d{5}$', 'Enter a postal code of five digits.')], verbose_name='postal code')),
-                ('city', models.CharField(default='Oberhausen', max_length=100, verbose_name='city')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('wheelchair_accessible', models.BooleanField(default=False, verbose_name='wheelchair accessible')),
-                ('accessibility_note', models.CharField(blank=True, help_text='For example: lift at the side entrance, accessible toilet, induction loop.', max_length=300, verbose_name='accessibility note')),
-                ('neighbourhood', models.ForeignKey(blank=True, help_text='Leave empty for places outside Oberhausen.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='locations', to='offers.neighbourhood', verbose_name='neighbourhood (Stadtteil)')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='locations', to='offers.provider', verbose_name='provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("street", models.CharField(max_length=200, verbose_name="street and number")),
+                (
+                    "postal_code",
+                    models.CharField(
+                        max_length=5,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{5}$", "Enter a postal code of five digits."
+                            )
+                        ],
+                        verbose_name="postal code",
+                    ),
+                ),
+                (
+                    "city",
+                    models.CharField(default="Oberhausen", max_length=100, verbose_name="city"),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "wheelchair_accessible",
+                    models.BooleanField(default=False, verbose_name="wheelchair accessible"),
+                ),
+                (
+                    "accessibility_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example: lift at the side entrance, accessible toilet, induction loop.",
+                        max_length=300,
+                        verbose_name="accessibility note",
+                    ),
+                ),
+                (
+                    "neighbourhood",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty for places outside Oberhausen.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="locations",
+                        to="offers.neighbourhood",
+                        verbose_name="neighbourhood (Stadtteil)",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="locations",
+                        to="offers.provider",
+                        verbose_name="provider",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'location',
-                'verbose_name_plural': 'locations',
-                'ordering': ['name'],
+                "verbose_name": "location",
+                "verbose_name_plural": "locations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='TargetGroup',
+            name="TargetGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, verbose_name='slug')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, verbose_name="slug")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'target group',
-                'verbose_name_plural': 'target groups',
-                'ordering': ['position', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('slug',), name='targetgroup_slug_unique')],
+                "verbose_name": "target group",
+                "verbose_name_plural": "target groups",
+                "ordering": ["position", "name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("slug",), name="targetgroup_slug_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, verbose_name='slug')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, verbose_name="slug")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'verbose_name': 'topic',
-                'verbose_name_plural': 'topics',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('slug',), name='topic_slug_unique')],
+                "verbose_name": "topic",
+                "verbose_name_plural": "topics",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("slug",), name="topic_slug_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Offer',
+            name="Offer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('slug', models.SlugField(max_length=220, verbose_name='slug')),
-                ('summary', models.CharField(help_text='One or two sentences in plain language, shown in lists (at most 300 characters).', max_length=300, verbose_name='summary')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('citywide', models.BooleanField(default=False, help_text='Open to families from every social area, wherever it takes place.', verbose_name='citywide')),
-                ('outreach', models.BooleanField(default=False, help_text='Home visits or outreach work instead of, or besides, a fixed place.', verbose_name='comes to the family')),
-                ('online', models.BooleanField(default=False, verbose_name='online')),
-                ('min_age_months', models.SmallIntegerField(blank=True, help_text='Empty: no lower bound. 0 = from birth, 12 = from the first birthday; -9 to -1 = months of pregnancy (e.g. -9 from the start of pregnancy).', null=True, validators=[django.core.validators.MinValueValidator(-9), django.core.validators.MaxValueValidator(1188)], verbose_name='minimum age (months)')),
-                ('max_age_months', models.SmallIntegerField(blank=True, help_text='Empty: no upper bound. Inclusive: 36 includes children in their 37th month of life; -1 = only during pregnancy.', null=True, validators=[django.core.validators.MinValueValidator(-9), django.core.validators.MaxValueValidator(1188)], verbose_name='maximum age (months)')),
-                ('cost', models.CharField(choices=[('free', 'free of charge'), ('low', 'small contribution'), ('paid', 'fee-based')], default='free', max_length=10, verbose_name='cost')),
-                ('cost_note', models.CharField(blank=True, max_length=200, verbose_name='note on cost')),
-                ('registration_required', models.BooleanField(default=False, verbose_name='registration required')),
-                ('registration_note', models.CharField(blank=True, help_text='For example: by phone Mon–Fri 9–12, or online form.', max_length=300, verbose_name='how to register')),
-                ('schedule', models.TextField(blank=True, help_text="When it takes place, in words, e.g. 'Tuesdays 9–11'.", verbose_name='schedule')),
-                ('contact_name', models.CharField(blank=True, max_length=120, verbose_name='contact person')),
-                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='contact phone')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact email')),
-                ('website', offers.fields.HttpsURLField(blank=True, verbose_name='website')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_until', models.DateField(blank=True, help_text='After this day the offer disappears from public pages (e.g. a course ends).', null=True, verbose_name='valid until')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('published', 'published'), ('archived', 'archived')], default='draft', max_length=10, verbose_name='status')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published at')),
-                ('last_verified_at', models.DateField(blank=True, null=True, verbose_name='last verified on')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('search_document', models.GeneratedField(db_persist=True, expression=offers.search.SearchDocument('title', 'summary', 'description'), output_field=offers.search.SearchDocumentField(), verbose_name='search document')),
-                ('districts', models.ManyToManyField(blank=True, help_text='Leave empty for citywide offers.', related_name='offers', to='offers.district', verbose_name='social areas served')),
-                ('languages', models.ManyToManyField(blank=True, related_name='offers', to='offers.language', verbose_name='languages offered')),
-                ('last_verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='last verified by')),
-                ('locations', models.ManyToManyField(blank=True, related_name='offers', to='offers.location', verbose_name='locations')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='offers.provider', verbose_name='provider')),
-                ('target_groups', models.ManyToManyField(related_name='offers', to='offers.targetgroup', verbose_name='target groups')),
-                ('topics', models.ManyToManyField(related_name='offers', to='offers.topic', verbose_name='topics')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("slug", models.SlugField(max_length=220, verbose_name="slug")),
+                (
+                    "summary",
+                    models.CharField(
+                        help_text="One or two sentences in plain language, shown in lists (at most 300 characters).",
+                        max_length=300,
+                        verbose_name="summary",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "citywide",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Open to families from every social area, wherever it takes place.",
+                        verbose_name="citywide",
+                    ),
+                ),
+                (
+                    "outreach",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Home visits or outreach work instead of, or besides, a fixed place.",
+                        verbose_name="comes to the family",
+                    ),
+                ),
+                ("online", models.BooleanField(default=False, verbose_name="online")),
+                (
+                    "min_age_months",
+                    models.SmallIntegerField(
+                        blank=True,
+                        help_text="Empty: no lower bound. 0 = from birth, 12 = from the first birthday; -9 to -1 = months of pregnancy (e.g. -9 from the start of pregnancy).",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-9),
+                            django.core.validators.MaxValueValidator(1188),
+                        ],
+                        verbose_name="minimum age (months)",
+                    ),
+                ),
+                (
+                    "max_age_months",
+                    models.SmallIntegerField(
+                        blank=True,
+                        help_text="Empty: no upper bound. Inclusive: 36 includes children in their 37th month of life; -1 = only during pregnancy.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-9),
+                            django.core.validators.MaxValueValidator(1188),
+                        ],
+                        verbose_name="maximum age (months)",
+                    ),
+                ),
+                (
+                    "cost",
+                    models.CharField(
+                        choices=[
+                            ("free", "free of charge"),
+                            ("low", "small contribution"),
+                            ("paid", "fee-based"),
+                        ],
+                        default="free",
+                        max_length=10,
+                        verbose_name="cost",
+                    ),
+                ),
+                (
+                    "cost_note",
+                    models.CharField(blank=True, max_length=200, verbose_name="note on cost"),
+                ),
+                (
+                    "registration_required",
+                    models.BooleanField(default=False, verbose_name="registration required"),
+                ),
+                (
+                    "registration_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example: by phone Mon–Fri 9–12, or online form.",
+                        max_length=300,
+                        verbose_name="how to register",
+                    ),
+                ),
+                (
+                    "schedule",
+                    models.TextField(
+                        blank=True,
+                        help_text="When it takes place, in words, e.g. 'Tuesdays 9–11'.",
+                        verbose_name="schedule",
+                    ),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="contact person"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="contact phone"),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact email"),
+                ),
+                ("website", offers.fields.HttpsURLField(blank=True, verbose_name="website")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                (
+                    "valid_until",
+                    models.DateField(
+                        blank=True,
+                        help_text="After this day the offer disappears from public pages (e.g. a course ends).",
+                        null=True,
+                        verbose_name="valid until",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("submitted", "submitted"),
+                            ("published", "published"),
+                            ("archived", "archived"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published at"
+                    ),
+                ),
+                (
+                    "last_verified_at",
+                    models.DateField(blank=True, null=True, verbose_name="last verified on"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "search_document",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=offers.search.SearchDocument("title", "summary", "description"),
+                        output_field=offers.search.SearchDocumentField(),
+                        verbose_name="search document",
+                    ),
+                ),
+                (
+                    "districts",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Leave empty for citywide offers.",
+                        related_name="offers",
+                        to="offers.district",
+                        verbose_name="social areas served",
+                    ),
+                ),
+                (
+                    "languages",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="offers",
+                        to="offers.language",
+                        verbose_name="languages offered",
+                    ),
+                ),
+                (
+                    "last_verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="last verified by",
+                    ),
+                ),
+                (
+                    "locations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="offers",
+                        to="offers.location",
+                        verbose_name="locations",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to="offers.provider",
+                        verbose_name="provider",
+                    ),
+                ),
+                (
+                    "target_groups",
+                    models.ManyToManyField(
+                        related_name="offers", to="offers.targetgroup", verbose_name="target groups"
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(
+                        related_name="offers", to="offers.topic", verbose_name="topics"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'offer',
-                'verbose_name_plural': 'offers',
-                'ordering': ['title'],
-                'permissions': [('publish_offer', 'Can publish, archive and verify offers')],
+                "verbose_name": "offer",
+                "verbose_name_plural": "offers",
+                "ordering": ["title"],
+                "permissions": [("publish_offer", "Can publish, archive and verify offers")],
             },
         ),
         migrations.AddConstraint(
-            model_name='district',
-            constraint=models.UniqueConstraint(fields=('slug',), name='district_slug_unique'),
+            model_name="district",
+            constraint=models.UniqueConstraint(fields=("slug",), name="district_slug_unique"),
         ),
         migrations.AddConstraint(
-            model_name='neighbourhood',
-            constraint=models.UniqueConstraint(fields=('slug',), name='neighbourhood_slug_unique'),
+            model_name="neighbourhood",
+            constraint=models.UniqueConstraint(fields=("slug",), name="neighbourhood_slug_unique"),
         ),
         migrations.AddConstraint(
-            model_name='location',
-            constraint=models.CheckConstraint(condition=models.Q(('latitude__isnull', True), models.Q(('latitude__gte', -90), ('latitude__lte', 90)), _connector='OR'), name='location_latitude_in_range'),
+            model_name="location",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("latitude__isnull", True),
+                    models.Q(("latitude__gte", -90), ("latitude__lte", 90)),
+                    _connector="OR",
+                ),
+                name="location_latitude_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='location',
-            constraint=models.CheckConstraint(condition=models.Q(('longitude__isnull', True), models.Q(('longitude__gte', -180), ('longitude__lte', 180)), _connector='OR'), name='location_longitude_in_range'),
+            model_name="location",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("longitude__isnull", True),
+                    models.Q(("longitude__gte", -180), ("longitude__lte", 180)),
+                    _connector="OR",
+                ),
+                name="location_longitude_in_range",
+            ),
         ),
         migrations.AddIndex(
-            model_name='offer',
-            index=models.Index(fields=['title'], name='offer_title_idx'),
+            model_name="offer",
+            index=models.Index(fields=["title"], name="offer_title_idx"),
         ),
         migrations.AddIndex(
-            model_name='offer',
-            index=models.Index(fields=['status', 'valid_until'], name='offer_status_valid_until_idx'),
+            model_name="offer",
+            index=models.Index(
+                fields=["status", "valid_until"], name="offer_status_valid_until_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='offer',
-            index=models.Index(fields=['min_age_months', 'max_age_months'], name='offer_age_idx'),
+            model_name="offer",
+            index=models.Index(fields=["min_age_months", "max_age_months"], name="offer_age_idx"),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.UniqueConstraint(fields=('slug',), name='offer_slug_unique'),
+            model_name="offer",
+            constraint=models.UniqueConstraint(fields=("slug",), name="offer_slug_unique"),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'published', 'archived'])), name='offer_status_valid'),
+            model_name="offer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "submitted", "published", "archived"])),
+                name="offer_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.CheckConstraint(condition=models.Q(('cost__in', ['free', 'low', 'paid'])), name='offer_cost_valid'),
+            model_name="offer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cost__in", ["free", "low", "paid"])), name="offer_cost_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.CheckConstraint(condition=models.Q(('min_age_months__isnull', True), ('max_age_months__isnull', True), ('min_age_months__lte', models.F('max_age_months')), _connector='OR'), name='offer_min_age_lte_max_age'),
+            model_name="offer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("min_age_months__isnull", True),
+                    ("max_age_months__isnull", True),
+                    ("min_age_months__lte", models.F("max_age_months")),
+                    _connector="OR",
+                ),
+                name="offer_min_age_lte_max_age",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('min_age_months__isnull', True), models.Q(('min_age_months__gte', -9), ('min_age_months__lte', 1188)), _connector='OR'), models.Q(('max_age_months__isnull', True), models.Q(('max_age_months__gte', -9), ('max_age_months__lte', 1188)), _connector='OR')), name='offer_age_bounds_in_range'),
+            model_name="offer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("min_age_months__isnull", True),
+                        models.Q(("min_age_months__gte", -9), ("min_age_months__lte", 1188)),
+                        _connector="OR",
+                    ),
+                    models.Q(
+                        ("max_age_months__isnull", True),
+                        models.Q(("max_age_months__gte", -9), ("max_age_months__lte", 1188)),
+                        _connector="OR",
+                    ),
+                ),
+                name="offer_age_bounds_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('valid_until__isnull', True), ('valid_from__lte', models.F('valid_until')), _connector='OR'), name='offer_valid_from_lte_valid_until'),
+            model_name="offer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_from__isnull", True),
+                    ("valid_until__isnull", True),
+                    ("valid_from__lte", models.F("valid_until")),
+                    _connector="OR",
+                ),
+                name="offer_valid_from_lte_valid_until",
+            ),
         ),
         gin_index("offers_offer", "search_document", "offer_search_document_gin"),
     ]

@@ -10,311 +10,771 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('offers', '0003_coordination_group'),
+        ("offers", "0003_coordination_group"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChangeReport',
+            name="ChangeReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('contact', 'Contact details are wrong'), ('ended', 'The offer has ended'), ('times', 'The times have changed'), ('other', 'Something else')], max_length=10, verbose_name='reason')),
-                ('message', models.TextField(blank=True, verbose_name='message')),
-                ('reporter_email', models.EmailField(blank=True, max_length=254, verbose_name='email for questions')),
-                ('status', models.CharField(choices=[('open', 'open'), ('resolved', 'resolved')], default='open', max_length=10, verbose_name='status')),
-                ('resolution_note', models.TextField(blank=True, verbose_name='how it was resolved')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='reported at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("contact", "Contact details are wrong"),
+                            ("ended", "The offer has ended"),
+                            ("times", "The times have changed"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=10,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="message")),
+                (
+                    "reporter_email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="email for questions"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "open"), ("resolved", "resolved")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "resolution_note",
+                    models.TextField(blank=True, verbose_name="how it was resolved"),
+                ),
+                (
+                    "resolved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="resolved at"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="reported at")),
             ],
             options={
-                'verbose_name': 'change report',
-                'verbose_name_plural': 'change reports',
-                'ordering': ['-created_at'],
+                "verbose_name": "change report",
+                "verbose_name_plural": "change reports",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalOffer',
+            name="HistoricalOffer",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('slug', models.SlugField(max_length=220, verbose_name='slug')),
-                ('summary', models.CharField(help_text='One or two sentences in plain language, shown in lists (at most 300 characters).', max_length=300, verbose_name='summary')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('citywide', models.BooleanField(default=False, help_text='Open to families from every social area, wherever it takes place.', verbose_name='citywide')),
-                ('outreach', models.BooleanField(default=False, help_text='Home visits or outreach work instead of, or besides, a fixed place.', verbose_name='comes to the family')),
-                ('online', models.BooleanField(default=False, verbose_name='online')),
-                ('min_age_months', models.SmallIntegerField(blank=True, help_text='Empty: no lower bound. 0 = from birth, 12 = from the first birthday; -9 to -1 = months of pregnancy (e.g. -9 from the start of pregnancy).', null=True, validators=[django.core.validators.MinValueValidator(-9), django.core.validators.MaxValueValidator(1188)], verbose_name='minimum age (months)')),
-                ('max_age_months', models.SmallIntegerField(blank=True, help_text='Empty: no upper bound. Inclusive: 36 includes children in their 37th month of life; -1 = only during pregnancy.', null=True, validators=[django.core.validators.MinValueValidator(-9), django.core.validators.MaxValueValidator(1188)], verbose_name='maximum age (months)')),
-                ('cost', models.CharField(choices=[('free', 'free of charge'), ('low', 'small contribution'), ('paid', 'fee-based')], default='free', max_length=10, verbose_name='cost')),
-                ('cost_note', models.CharField(blank=True, max_length=200, verbose_name='note on cost')),
-                ('registration_required', models.BooleanField(default=False, verbose_name='registration required')),
-                ('registration_note', models.CharField(blank=True, help_text='For example: by phone Mon–Fri 9–12, or online form.', max_length=300, verbose_name='how to register')),
-                ('schedule', models.TextField(blank=True, help_text="When it takes place, in words, e.g. 'Tuesdays 9–11'.", verbose_name='schedule')),
-                ('contact_name', models.CharField(blank=True, max_length=120, verbose_name='contact person')),
-                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='contact phone')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact email')),
-                ('website', offers.fields.HttpsURLField(blank=True, verbose_name='website')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_until', models.DateField(blank=True, help_text='After this day the offer disappears from public pages (e.g. a course ends).', null=True, verbose_name='valid until')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('published', 'published'), ('archived', 'archived')], default='draft', max_length=10, verbose_name='status')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published at')),
-                ('last_verified_at', models.DateField(blank=True, null=True, verbose_name='last verified on')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("slug", models.SlugField(max_length=220, verbose_name="slug")),
+                (
+                    "summary",
+                    models.CharField(
+                        help_text="One or two sentences in plain language, shown in lists (at most 300 characters).",
+                        max_length=300,
+                        verbose_name="summary",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "citywide",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Open to families from every social area, wherever it takes place.",
+                        verbose_name="citywide",
+                    ),
+                ),
+                (
+                    "outreach",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Home visits or outreach work instead of, or besides, a fixed place.",
+                        verbose_name="comes to the family",
+                    ),
+                ),
+                ("online", models.BooleanField(default=False, verbose_name="online")),
+                (
+                    "min_age_months",
+                    models.SmallIntegerField(
+                        blank=True,
+                        help_text="Empty: no lower bound. 0 = from birth, 12 = from the first birthday; -9 to -1 = months of pregnancy (e.g. -9 from the start of pregnancy).",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-9),
+                            django.core.validators.MaxValueValidator(1188),
+                        ],
+                        verbose_name="minimum age (months)",
+                    ),
+                ),
+                (
+                    "max_age_months",
+                    models.SmallIntegerField(
+                        blank=True,
+                        help_text="Empty: no upper bound. Inclusive: 36 includes children in their 37th month of life; -1 = only during pregnancy.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-9),
+                            django.core.validators.MaxValueValidator(1188),
+                        ],
+                        verbose_name="maximum age (months)",
+                    ),
+                ),
+                (
+                    "cost",
+                    models.CharField(
+                        choices=[
+                            ("free", "free of charge"),
+                            ("low", "small contribution"),
+                            ("paid", "fee-based"),
+                        ],
+                        default="free",
+                        max_length=10,
+                        verbose_name="cost",
+                    ),
+                ),
+                (
+                    "cost_note",
+                    models.CharField(blank=True, max_length=200, verbose_name="note on cost"),
+                ),
+                (
+                    "registration_required",
+                    models.BooleanField(default=False, verbose_name="registration required"),
+                ),
+                (
+                    "registration_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example: by phone Mon–Fri 9–12, or online form.",
+                        max_length=300,
+                        verbose_name="how to register",
+                    ),
+                ),
+                (
+                    "schedule",
+                    models.TextField(
+                        blank=True,
+                        help_text="When it takes place, in words, e.g. 'Tuesdays 9–11'.",
+                        verbose_name="schedule",
+                    ),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="contact person"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="contact phone"),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact email"),
+                ),
+                ("website", offers.fields.HttpsURLField(blank=True, verbose_name="website")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                (
+                    "valid_until",
+                    models.DateField(
+                        blank=True,
+                        help_text="After this day the offer disappears from public pages (e.g. a course ends).",
+                        null=True,
+                        verbose_name="valid until",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("submitted", "submitted"),
+                            ("published", "published"),
+                            ("archived", "archived"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published at"
+                    ),
+                ),
+                (
+                    "last_verified_at",
+                    models.DateField(blank=True, null=True, verbose_name="last verified on"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical offer',
-                'verbose_name_plural': 'historical offers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical offer",
+                "verbose_name_plural": "historical offers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOffer_districts',
+            name="HistoricalOffer_districts",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalOffer_districts',
+                "verbose_name": "HistoricalOffer_districts",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOffer_languages',
+            name="HistoricalOffer_languages",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalOffer_languages',
+                "verbose_name": "HistoricalOffer_languages",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOffer_locations',
+            name="HistoricalOffer_locations",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalOffer_locations',
+                "verbose_name": "HistoricalOffer_locations",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOffer_target_groups',
+            name="HistoricalOffer_target_groups",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalOffer_target_groups',
+                "verbose_name": "HistoricalOffer_target_groups",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOffer_topics',
+            name="HistoricalOffer_topics",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalOffer_topics',
+                "verbose_name": "HistoricalOffer_topics",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PartnerAccount',
+            name="PartnerAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'partner account',
-                'verbose_name_plural': 'partner accounts',
+                "verbose_name": "partner account",
+                "verbose_name_plural": "partner accounts",
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(default=offers.models.new_reference, max_length=8, verbose_name='reference number')),
-                ('submitter_name', models.CharField(max_length=120, verbose_name='name of the submitter')),
-                ('submitter_organisation', models.CharField(blank=True, max_length=200, verbose_name='organisation')),
-                ('submitter_email', models.EmailField(max_length=254, verbose_name='email of the submitter')),
-                ('consent_at', models.DateTimeField(verbose_name='consent to publication given at')),
-                ('proposed_provider_name', models.CharField(blank=True, max_length=200, verbose_name='proposed provider')),
-                ('proposed_provider_kind', models.CharField(blank=True, choices=[('public', 'public body'), ('free', 'independent welfare provider'), ('association', 'association or initiative'), ('health', 'health service'), ('school', 'school'), ('daycare', 'day-care centre or family centre'), ('migrant_organisation', 'migrant organisation'), ('employment', 'job centre or business'), ('other', 'other')], max_length=30, verbose_name='kind of the proposed provider')),
-                ('proposed_provider_website', offers.fields.HttpsURLField(blank=True, verbose_name='website of the proposed provider')),
-                ('proposed_location_name', models.CharField(blank=True, max_length=200, verbose_name='proposed place')),
-                ('proposed_street', models.CharField(blank=True, max_length=200, verbose_name='street and number')),
-                ('proposed_postal_code', models.CharField(blank=True, max_length=5, verbose_name='postal code')),
-                ('decision', models.CharField(choices=[('pending', 'pending'), ('published', 'published'), ('rejected', 'rejected')], default='pending', max_length=10, verbose_name='decision')),
-                ('decision_note', models.TextField(blank=True, verbose_name='reason given')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='submitted at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        default=offers.models.new_reference,
+                        max_length=8,
+                        verbose_name="reference number",
+                    ),
+                ),
+                (
+                    "submitter_name",
+                    models.CharField(max_length=120, verbose_name="name of the submitter"),
+                ),
+                (
+                    "submitter_organisation",
+                    models.CharField(blank=True, max_length=200, verbose_name="organisation"),
+                ),
+                (
+                    "submitter_email",
+                    models.EmailField(max_length=254, verbose_name="email of the submitter"),
+                ),
+                (
+                    "consent_at",
+                    models.DateTimeField(verbose_name="consent to publication given at"),
+                ),
+                (
+                    "proposed_provider_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="proposed provider"),
+                ),
+                (
+                    "proposed_provider_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("public", "public body"),
+                            ("free", "independent welfare provider"),
+                            ("association", "association or initiative"),
+                            ("health", "health service"),
+                            ("school", "school"),
+                            ("daycare", "day-care centre or family centre"),
+                            ("migrant_organisation", "migrant organisation"),
+                            ("employment", "job centre or business"),
+                            ("other", "other"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind of the proposed provider",
+                    ),
+                ),
+                (
+                    "proposed_provider_website",
+                    offers.fields.HttpsURLField(
+                        blank=True, verbose_name="website of the proposed provider"
+                    ),
+                ),
+                (
+                    "proposed_location_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="proposed place"),
+                ),
+                (
+                    "proposed_street",
+                    models.CharField(blank=True, max_length=200, verbose_name="street and number"),
+                ),
+                (
+                    "proposed_postal_code",
+                    models.CharField(blank=True, max_length=5, verbose_name="postal code"),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("published", "published"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("decision_note", models.TextField(blank=True, verbose_name="reason given")),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="submitted at"),
+                ),
             ],
             options={
-                'verbose_name': 'submission',
-                'verbose_name_plural': 'submissions',
-                'ordering': ['-created_at'],
+                "verbose_name": "submission",
+                "verbose_name_plural": "submissions",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AlterField(
-            model_name='offer',
-            name='provider',
-            field=models.ForeignKey(blank=True, help_text='Empty only for a submission that proposes a new provider; publishing creates it from the proposal.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='offers.provider', verbose_name='provider'),
+            model_name="offer",
+            name="provider",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Empty only for a submission that proposes a new provider; publishing creates it from the proposal.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="offers",
+                to="offers.provider",
+                verbose_name="provider",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.CheckConstraint(condition=models.Q(('provider__isnull', False), models.Q(('status', 'published'), _negated=True), _connector='OR'), name='offer_published_has_provider'),
+            model_name="offer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("provider__isnull", False),
+                    models.Q(("status", "published"), _negated=True),
+                    _connector="OR",
+                ),
+                name="offer_published_has_provider",
+            ),
         ),
         migrations.AddField(
-            model_name='changereport',
-            name='offer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='change_reports', to='offers.offer', verbose_name='offer'),
+            model_name="changereport",
+            name="offer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="change_reports",
+                to="offers.offer",
+                verbose_name="offer",
+            ),
         ),
         migrations.AddField(
-            model_name='changereport',
-            name='resolved_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='resolved by'),
+            model_name="changereport",
+            name="resolved_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="resolved by",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicaloffer",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer',
-            name='last_verified_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='last verified by'),
+            model_name="historicaloffer",
+            name="last_verified_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="last verified by",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer',
-            name='provider',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Empty only for a submission that proposes a new provider; publishing creates it from the proposal.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='offers.provider', verbose_name='provider'),
+            model_name="historicaloffer",
+            name="provider",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="Empty only for a submission that proposes a new provider; publishing creates it from the proposal.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="offers.provider",
+                verbose_name="provider",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer_districts',
-            name='district',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='offers.district'),
+            model_name="historicaloffer_districts",
+            name="district",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="offers.district",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer_districts',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='offers.historicaloffer'),
+            model_name="historicaloffer_districts",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="offers.historicaloffer",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer_districts',
-            name='offer',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='offers.offer'),
+            model_name="historicaloffer_districts",
+            name="offer",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="offers.offer",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer_languages',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='offers.historicaloffer'),
+            model_name="historicaloffer_languages",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="offers.historicaloffer",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer_languages',
-            name='language',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='offers.language'),
+            model_name="historicaloffer_languages",
+            name="language",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="offers.language",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer_languages',
-            name='offer',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='offers.offer'),
+            model_name="historicaloffer_languages",
+            name="offer",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="offers.offer",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer_locations',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='offers.historicaloffer'),
+            model_name="historicaloffer_locations",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="offers.historicaloffer",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer_locations',
-            name='location',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='offers.location'),
+            model_name="historicaloffer_locations",
+            name="location",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="offers.location",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer_locations',
-            name='offer',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='offers.offer'),
+            model_name="historicaloffer_locations",
+            name="offer",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="offers.offer",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer_target_groups',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='offers.historicaloffer'),
+            model_name="historicaloffer_target_groups",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="offers.historicaloffer",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer_target_groups',
-            name='offer',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='offers.offer'),
+            model_name="historicaloffer_target_groups",
+            name="offer",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="offers.offer",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer_target_groups',
-            name='targetgroup',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='offers.targetgroup'),
+            model_name="historicaloffer_target_groups",
+            name="targetgroup",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="offers.targetgroup",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer_topics',
-            name='history',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='offers.historicaloffer'),
+            model_name="historicaloffer_topics",
+            name="history",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                to="offers.historicaloffer",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer_topics',
-            name='offer',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='offers.offer'),
+            model_name="historicaloffer_topics",
+            name="offer",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="offers.offer",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaloffer_topics',
-            name='topic',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='offers.topic'),
+            model_name="historicaloffer_topics",
+            name="topic",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_tablespace="",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="offers.topic",
+            ),
         ),
         migrations.AddField(
-            model_name='partneraccount',
-            name='provider',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partner_accounts', to='offers.provider', verbose_name='provider'),
+            model_name="partneraccount",
+            name="provider",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="partner_accounts",
+                to="offers.provider",
+                verbose_name="provider",
+            ),
         ),
         migrations.AddField(
-            model_name='partneraccount',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='partner_account', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="partneraccount",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="partner_account",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by'),
+            model_name="submission",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="decided by",
+            ),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='offer',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='submission', to='offers.offer', verbose_name='offer'),
+            model_name="submission",
+            name="offer",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="submission",
+                to="offers.offer",
+                verbose_name="offer",
+            ),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='proposed_neighbourhood',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='offers.neighbourhood', verbose_name='neighbourhood (Stadtteil)'),
+            model_name="submission",
+            name="proposed_neighbourhood",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="offers.neighbourhood",
+                verbose_name="neighbourhood (Stadtteil)",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='changereport',
-            constraint=models.CheckConstraint(condition=models.Q(('reason__in', ['contact', 'ended', 'times', 'other'])), name='changereport_reason_valid'),
+            model_name="changereport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason__in", ["contact", "ended", "times", "other"])),
+                name="changereport_reason_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='changereport',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'resolved'])), name='changereport_status_valid'),
+            model_name="changereport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "resolved"])),
+                name="changereport_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(fields=('reference',), name='submission_reference_unique'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(
+                fields=("reference",), name="submission_reference_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(('decision__in', ['pending', 'published', 'rejected'])), name='submission_decision_valid'),
+            model_name="submission",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("decision__in", ["pending", "published", "rejected"])),
+                name="submission_decision_valid",
+            ),
         ),
     ]

@@ -7,245 +7,310 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('offers', '0007_served_districts'),
+        ("offers", "0007_served_districts"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='agephase',
-            name='name',
-            field=offers.fields.LineField(max_length=100, verbose_name='name'),
+            model_name="agephase",
+            name="name",
+            field=offers.fields.LineField(max_length=100, verbose_name="name"),
         ),
         migrations.AlterField(
-            model_name='borough',
-            name='name',
-            field=offers.fields.LineField(max_length=100, verbose_name='name'),
+            model_name="borough",
+            name="name",
+            field=offers.fields.LineField(max_length=100, verbose_name="name"),
         ),
         migrations.AlterField(
-            model_name='changereport',
-            name='message',
-            field=offers.fields.TextField(blank=True, verbose_name='message'),
+            model_name="changereport",
+            name="message",
+            field=offers.fields.TextField(blank=True, verbose_name="message"),
         ),
         migrations.AlterField(
-            model_name='changereport',
-            name='reporter_email',
-            field=offers.fields.EmailAddressField(blank=True, max_length=254, verbose_name='email for questions'),
+            model_name="changereport",
+            name="reporter_email",
+            field=offers.fields.EmailAddressField(
+                blank=True, max_length=254, verbose_name="email for questions"
+            ),
         ),
         migrations.AlterField(
-            model_name='changereport',
-            name='resolution_note',
-            field=offers.fields.TextField(blank=True, verbose_name='how it was resolved'),
+            model_name="changereport",
+            name="resolution_note",
+            field=offers.fields.TextField(blank=True, verbose_name="how it was resolved"),
         ),
         migrations.AlterField(
-            model_name='district',
-            name='name',
-            field=offers.fields.LineField(max_length=100, verbose_name='name'),
+            model_name="district",
+            name="name",
+            field=offers.fields.LineField(max_length=100, verbose_name="name"),
         ),
         migrations.AlterField(
-            model_name='historicaloffer',
-            name='contact_email',
-            field=offers.fields.EmailAddressField(blank=True, max_length=254, verbose_name='contact email'),
+            model_name="historicaloffer",
+            name="contact_email",
+            field=offers.fields.EmailAddressField(
+                blank=True, max_length=254, verbose_name="contact email"
+            ),
         ),
         migrations.AlterField(
-            model_name='historicaloffer',
-            name='contact_name',
-            field=offers.fields.LineField(blank=True, max_length=120, verbose_name='contact person'),
+            model_name="historicaloffer",
+            name="contact_name",
+            field=offers.fields.LineField(
+                blank=True, max_length=120, verbose_name="contact person"
+            ),
         ),
         migrations.AlterField(
-            model_name='historicaloffer',
-            name='contact_phone',
-            field=offers.fields.LineField(blank=True, max_length=40, verbose_name='contact phone'),
+            model_name="historicaloffer",
+            name="contact_phone",
+            field=offers.fields.LineField(blank=True, max_length=40, verbose_name="contact phone"),
         ),
         migrations.AlterField(
-            model_name='historicaloffer',
-            name='cost_note',
-            field=offers.fields.LineField(blank=True, max_length=200, verbose_name='note on cost'),
+            model_name="historicaloffer",
+            name="cost_note",
+            field=offers.fields.LineField(blank=True, max_length=200, verbose_name="note on cost"),
         ),
         migrations.AlterField(
-            model_name='historicaloffer',
-            name='description',
-            field=offers.fields.TextField(blank=True, verbose_name='description'),
+            model_name="historicaloffer",
+            name="description",
+            field=offers.fields.TextField(blank=True, verbose_name="description"),
         ),
         migrations.AlterField(
-            model_name='historicaloffer',
-            name='registration_note',
-            field=offers.fields.LineField(blank=True, help_text='For example: by phone Mon–Fri 9–12, or online form.', max_length=300, verbose_name='how to register'),
+            model_name="historicaloffer",
+            name="registration_note",
+            field=offers.fields.LineField(
+                blank=True,
+                help_text="For example: by phone Mon–Fri 9–12, or online form.",
+                max_length=300,
+                verbose_name="how to register",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicaloffer',
-            name='schedule',
-            field=offers.fields.TextField(blank=True, help_text="When it takes place, in words, e.g. 'Tuesdays 9–11'.", verbose_name='schedule'),
+            model_name="historicaloffer",
+            name="schedule",
+            field=offers.fields.TextField(
+                blank=True,
+                help_text="When it takes place, in words, e.g. 'Tuesdays 9–11'.",
+                verbose_name="schedule",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicaloffer',
-            name='summary',
-            field=models.CharField(help_text='One or two sentences in plain language, shown in lists (at most 300 characters).', max_length=300, validators=[offers.validators.multi_line], verbose_name='summary'),
+            model_name="historicaloffer",
+            name="summary",
+            field=models.CharField(
+                help_text="One or two sentences in plain language, shown in lists (at most 300 characters).",
+                max_length=300,
+                validators=[offers.validators.multi_line],
+                verbose_name="summary",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicaloffer',
-            name='title',
-            field=offers.fields.LineField(max_length=200, verbose_name='title'),
+            model_name="historicaloffer",
+            name="title",
+            field=offers.fields.LineField(max_length=200, verbose_name="title"),
         ),
         migrations.AlterField(
-            model_name='language',
-            name='name',
-            field=offers.fields.LineField(max_length=60, verbose_name='name'),
+            model_name="language",
+            name="name",
+            field=offers.fields.LineField(max_length=60, verbose_name="name"),
         ),
         migrations.AlterField(
-            model_name='language',
-            name='native_name',
-            field=offers.fields.LineField(blank=True, help_text="The language's name for itself.", max_length=60, verbose_name='native name'),
+            model_name="language",
+            name="native_name",
+            field=offers.fields.LineField(
+                blank=True,
+                help_text="The language's name for itself.",
+                max_length=60,
+                verbose_name="native name",
+            ),
         ),
         migrations.AlterField(
-            model_name='location',
-            name='accessibility_note',
-            field=offers.fields.LineField(blank=True, help_text='For example: lift at the side entrance, accessible toilet, induction loop.', max_length=300, verbose_name='accessibility note'),
+            model_name="location",
+            name="accessibility_note",
+            field=offers.fields.LineField(
+                blank=True,
+                help_text="For example: lift at the side entrance, accessible toilet, induction loop.",
+                max_length=300,
+                verbose_name="accessibility note",
+            ),
         ),
         migrations.AlterField(
-            model_name='location',
-            name='city',
-            field=offers.fields.LineField(default='Oberhausen', max_length=100, verbose_name='city'),
+            model_name="location",
+            name="city",
+            field=offers.fields.LineField(
+                default="Oberhausen", max_length=100, verbose_name="city"
+            ),
         ),
         migrations.AlterField(
-            model_name='location',
-            name='name',
-            field=offers.fields.LineField(max_length=200, verbose_name='name'),
+            model_name="location",
+            name="name",
+            field=offers.fields.LineField(max_length=200, verbose_name="name"),
         ),
         migrations.AlterField(
-            model_name='location',
-            name='postal_code',
-            field=offers.fields.LineField(max_length=5, validators=[django.core.validators.RegexValidator('^[0-9]{5}\\Z', 'Enter a postal code of five digits.')], verbose_name='postal code'),
+            model_name="location",
+            name="postal_code",
+            field=offers.fields.LineField(
+                max_length=5,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[0-9]{5}\\Z", "Enter a postal code of five digits."
+                    )
+                ],
+                verbose_name="postal code",
+            ),
         ),
         migrations.AlterField(
-            model_name='location',
-            name='street',
-            field=offers.fields.LineField(max_length=200, verbose_name='street and number'),
+            model_name="location",
+            name="street",
+            field=offers.fields.LineField(max_length=200, verbose_name="street and number"),
         ),
         migrations.AlterField(
-            model_name='neighbourhood',
-            name='name',
-            field=offers.fields.LineField(max_length=100, verbose_name='name'),
+            model_name="neighbourhood",
+            name="name",
+            field=offers.fields.LineField(max_length=100, verbose_name="name"),
         ),
         migrations.AlterField(
-            model_name='offer',
-            name='contact_email',
-            field=offers.fields.EmailAddressField(blank=True, max_length=254, verbose_name='contact email'),
+            model_name="offer",
+            name="contact_email",
+            field=offers.fields.EmailAddressField(
+                blank=True, max_length=254, verbose_name="contact email"
+            ),
         ),
         migrations.AlterField(
-            model_name='offer',
-            name='contact_name',
-            field=offers.fields.LineField(blank=True, max_length=120, verbose_name='contact person'),
+            model_name="offer",
+            name="contact_name",
+            field=offers.fields.LineField(
+                blank=True, max_length=120, verbose_name="contact person"
+            ),
         ),
         migrations.AlterField(
-            model_name='offer',
-            name='contact_phone',
-            field=offers.fields.LineField(blank=True, max_length=40, verbose_name='contact phone'),
+            model_name="offer",
+            name="contact_phone",
+            field=offers.fields.LineField(blank=True, max_length=40, verbose_name="contact phone"),
         ),
         migrations.AlterField(
-            model_name='offer',
-            name='cost_note',
-            field=offers.fields.LineField(blank=True, max_length=200, verbose_name='note on cost'),
+            model_name="offer",
+            name="cost_note",
+            field=offers.fields.LineField(blank=True, max_length=200, verbose_name="note on cost"),
         ),
         migrations.AlterField(
-            model_name='offer',
-            name='description',
-            field=offers.fields.TextField(blank=True, verbose_name='description'),
+            model_name="offer",
+            name="description",
+            field=offers.fields.TextField(blank=True, verbose_name="description"),
         ),
         migrations.AlterField(
-            model_name='offer',
-            name='registration_note',
-            field=offers.fields.LineField(blank=True, help_text='For example: by phone Mon–Fri 9–12, or online form.', max_length=300, verbose_name='how to register'),
+            model_name="offer",
+            name="registration_note",
+            field=offers.fields.LineField(
+                blank=True,
+                help_text="For example: by phone Mon–Fri 9–12, or online form.",
+                max_length=300,
+                verbose_name="how to register",
+            ),
         ),
         migrations.AlterField(
-            model_name='offer',
-            name='schedule',
-            field=offers.fields.TextField(blank=True, help_text="When it takes place, in words, e.g. 'Tuesdays 9–11'.", verbose_name='schedule'),
+            model_name="offer",
+            name="schedule",
+            field=offers.fields.TextField(
+                blank=True,
+                help_text="When it takes place, in words, e.g. 'Tuesdays 9–11'.",
+                verbose_name="schedule",
+            ),
         ),
         migrations.AlterField(
-            model_name='offer',
-            name='summary',
-            field=models.CharField(help_text='One or two sentences in plain language, shown in lists (at most 300 characters).', max_length=300, validators=[offers.validators.multi_line], verbose_name='summary'),
+            model_name="offer",
+            name="summary",
+            field=models.CharField(
+                help_text="One or two sentences in plain language, shown in lists (at most 300 characters).",
+                max_length=300,
+                validators=[offers.validators.multi_line],
+                verbose_name="summary",
+            ),
         ),
         migrations.AlterField(
-            model_name='offer',
-            name='title',
-            field=offers.fields.LineField(max_length=200, verbose_name='title'),
+            model_name="offer",
+            name="title",
+            field=offers.fields.LineField(max_length=200, verbose_name="title"),
         ),
         migrations.AlterField(
-            model_name='provider',
-            name='description',
-            field=offers.fields.TextField(blank=True, verbose_name='description'),
+            model_name="provider",
+            name="description",
+            field=offers.fields.TextField(blank=True, verbose_name="description"),
         ),
         migrations.AlterField(
-            model_name='provider',
-            name='email',
-            field=offers.fields.EmailAddressField(blank=True, max_length=254, verbose_name='email'),
+            model_name="provider",
+            name="email",
+            field=offers.fields.EmailAddressField(blank=True, max_length=254, verbose_name="email"),
         ),
         migrations.AlterField(
-            model_name='provider',
-            name='name',
-            field=offers.fields.LineField(max_length=200, verbose_name='name'),
+            model_name="provider",
+            name="name",
+            field=offers.fields.LineField(max_length=200, verbose_name="name"),
         ),
         migrations.AlterField(
-            model_name='provider',
-            name='phone',
-            field=offers.fields.LineField(blank=True, max_length=40, verbose_name='phone'),
+            model_name="provider",
+            name="phone",
+            field=offers.fields.LineField(blank=True, max_length=40, verbose_name="phone"),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='decision_note',
-            field=offers.fields.TextField(blank=True, verbose_name='reason given'),
+            model_name="submission",
+            name="decision_note",
+            field=offers.fields.TextField(blank=True, verbose_name="reason given"),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='proposed_location_name',
-            field=offers.fields.LineField(blank=True, max_length=200, verbose_name='proposed place'),
+            model_name="submission",
+            name="proposed_location_name",
+            field=offers.fields.LineField(
+                blank=True, max_length=200, verbose_name="proposed place"
+            ),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='proposed_postal_code',
-            field=offers.fields.LineField(blank=True, max_length=5, verbose_name='postal code'),
+            model_name="submission",
+            name="proposed_postal_code",
+            field=offers.fields.LineField(blank=True, max_length=5, verbose_name="postal code"),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='proposed_provider_name',
-            field=offers.fields.LineField(blank=True, max_length=200, verbose_name='proposed provider'),
+            model_name="submission",
+            name="proposed_provider_name",
+            field=offers.fields.LineField(
+                blank=True, max_length=200, verbose_name="proposed provider"
+            ),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='proposed_street',
-            field=offers.fields.LineField(blank=True, max_length=200, verbose_name='street and number'),
+            model_name="submission",
+            name="proposed_street",
+            field=offers.fields.LineField(
+                blank=True, max_length=200, verbose_name="street and number"
+            ),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='submitter_email',
-            field=offers.fields.EmailAddressField(max_length=254, verbose_name='email of the submitter'),
+            model_name="submission",
+            name="submitter_email",
+            field=offers.fields.EmailAddressField(
+                max_length=254, verbose_name="email of the submitter"
+            ),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='submitter_name',
-            field=offers.fields.LineField(max_length=120, verbose_name='name of the submitter'),
+            model_name="submission",
+            name="submitter_name",
+            field=offers.fields.LineField(max_length=120, verbose_name="name of the submitter"),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='submitter_organisation',
-            field=offers.fields.LineField(blank=True, max_length=200, verbose_name='organisation'),
+            model_name="submission",
+            name="submitter_organisation",
+            field=offers.fields.LineField(blank=True, max_length=200, verbose_name="organisation"),
         ),
         migrations.AlterField(
-            model_name='targetgroup',
-            name='name',
-            field=offers.fields.LineField(max_length=100, verbose_name='name'),
+            model_name="targetgroup",
+            name="name",
+            field=offers.fields.LineField(max_length=100, verbose_name="name"),
         ),
         migrations.AlterField(
-            model_name='topic',
-            name='description',
-            field=offers.fields.TextField(blank=True, verbose_name='description'),
+            model_name="topic",
+            name="description",
+            field=offers.fields.TextField(blank=True, verbose_name="description"),
         ),
         migrations.AlterField(
-            model_name='topic',
-            name='name',
-            field=offers.fields.LineField(max_length=100, verbose_name='name'),
+            model_name="topic",
+            name="name",
+            field=offers.fields.LineField(max_length=100, verbose_name="name"),
         ),
     ]

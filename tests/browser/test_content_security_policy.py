@@ -10,7 +10,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_public_pages_run_without_policy_violations(phone, site):
     offer = Offer.objects.published().first()
-    for url in ["/", "/angebote/?alter=2", offer.get_absolute_url(), "/praeventionskette/", "/angebot-melden/"]:
+    for url in [
+        "/",
+        "/angebote/?alter=2",
+        offer.get_absolute_url(),
+        "/praeventionskette/",
+        "/angebot-melden/",
+    ]:
         phone.goto(site + url)
         phone.wait_for_load_state("load")
     assert phone.csp_violations == []
@@ -25,8 +31,13 @@ def test_admin_works_under_the_policy(phone, site):
     phone.wait_for_url(site + "/admin/")
 
     offer = Offer.objects.filter(status=Offer.Status.SUBMITTED).first()
-    for url in ["/admin/", "/admin/offers/offer/", f"/admin/offers/offer/{offer.pk}/change/",
-                f"/admin/offers/offer/{offer.pk}/history/", "/admin/networks/network/add/"]:
+    for url in [
+        "/admin/",
+        "/admin/offers/offer/",
+        f"/admin/offers/offer/{offer.pk}/change/",
+        f"/admin/offers/offer/{offer.pk}/history/",
+        "/admin/networks/network/add/",
+    ]:
         phone.goto(site + url)
         phone.wait_for_load_state("load")
     # The admin's own scripts (autocomplete, prepopulated slugs) ran: a slug is typed for us.

@@ -45,7 +45,11 @@ def test_phone_with_javascript_filters_by_age_without_reloading(phone, site):
     assert phone.url.endswith("/angebote/?alter=1-2&sozialraum=sterkrade-mitte")
     assert phone.evaluate("document.activeElement.id") == "id_sozialraum"
     assert phone.get_by_label("Sozialraum").is_visible()
-    assert phone.locator("#directory-status").inner_text().startswith(str(expected_count("sterkrade-mitte")))
+    assert (
+        phone.locator("#directory-status")
+        .inner_text()
+        .startswith(str(expected_count("sterkrade-mitte")))
+    )
     assert phone.foreign_requests == []
     assert phone.csp_violations == []
 
@@ -86,7 +90,9 @@ def test_keyboard_only_path_from_start_page_to_a_phone_number(desktop, site):
 
     tab_until(desktop, "(el.getAttribute('href') || '').startsWith('tel:')")
     assert focus_is_visible(desktop)
-    assert re.fullmatch(r"Anrufen 0208 000-\d{4}", desktop.evaluate("document.activeElement.textContent.trim()"))
+    assert re.fullmatch(
+        r"Anrufen 0208 000-\d{4}", desktop.evaluate("document.activeElement.textContent.trim()")
+    )
     assert desktop.foreign_requests == []
 
 
@@ -128,7 +134,9 @@ def test_quick_filter_changes_show_the_results_of_the_address_shown(phone, site)
     district = phone.get_by_label("Sozialraum")
     district.select_option("sterkrade-mitte")
     expected = f"{expected_count('sterkrade-mitte')} Angebot"
-    wait_until(phone, f"document.querySelector('#results-heading').textContent.includes('{expected}')")
+    wait_until(
+        phone, f"document.querySelector('#results-heading').textContent.includes('{expected}')"
+    )
 
     held[0].continue_()  # the old answer arrives late (or not at all: it was aborted)
     phone.wait_for_timeout(500)

@@ -17,7 +17,11 @@ def type_into(page, field_id, text):
 
 
 def tick(page, label_text):
-    tab_until(page, f"el.labels && el.labels[0] && el.labels[0].textContent.trim().startsWith('{label_text}')", limit=200)
+    tab_until(
+        page,
+        f"el.labels && el.labels[0] && el.labels[0].textContent.trim().startsWith('{label_text}')",
+        limit=200,
+    )
     page.keyboard.press("Space")
 
 

@@ -67,8 +67,12 @@ class Command(BaseCommand):
         User = get_user_model()
         coordinator, created = User.objects.get_or_create(
             username=DEMO_USERNAME,
-            defaults={"is_staff": True, "first_name": "Demo", "last_name": "Koordination",
-                      "email": "koordination@example.org"},
+            defaults={
+                "is_staff": True,
+                "first_name": "Demo",
+                "last_name": "Koordination",
+                "email": "koordination@example.org",
+            },
         )
         if created:
             coordinator.set_password(DEMO_PASSWORD)

@@ -24,7 +24,9 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(f"failed again: {email.subject} ({email.last_error})")
         limit = timezone.now() - datetime.timedelta(days=KEEP_SENT_DAYS)
-        deleted, _ = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT, sent_at__lt=limit).delete()
+        deleted, _ = OutgoingEmail.objects.filter(
+            status=OutgoingEmail.Status.SENT, sent_at__lt=limit
+        ).delete()
         self.stdout.write(f"{sent} sent, {failed} still failing, {deleted} old sent emails deleted")
         if failed:
             raise SystemExit(1)

@@ -1,148 +1,22 @@
+"""Offers: filters, the change form, and the moderation actions (publish, reject, archive, verify)."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from offers import moderation
-
 from offers.models import (
     AgePhase,
-    Borough,
     ChangeReport,
     District,
-    Language,
-    Location,
-    Neighbourhood,
     Offer,
-    OutgoingEmail,
-    PartnerAccount,
-    Provider,
     Submission,
-    TargetGroup,
     Topic,
 )
-
-# --- Vocabulary -----------------------------------------------------------------
-
-
-class NeighbourhoodInline(admin.TabularInline):
-    model = Neighbourhood
-    extra = 0
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Borough)
-class BoroughAdmin(admin.ModelAdmin):
-    list_display = ["name", "position"]
-    list_editable = ["position"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
-    list_display = ["name", "borough", "position"]
-    list_editable = ["position"]
-    list_select_related = ["borough"]
-    list_filter = ["borough"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [NeighbourhoodInline]
-
-
-@admin.register(Neighbourhood)
-class NeighbourhoodAdmin(admin.ModelAdmin):
-    list_display = ["name", "district"]
-    list_select_related = ["district"]
-    list_filter = ["district"]
-    search_fields = ["name", "district__name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(AgePhase)
-class AgePhaseAdmin(admin.ModelAdmin):
-    list_display = ["name", "min_months", "max_months", "position"]
-    list_editable = ["position"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(TargetGroup)
-class TargetGroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "position"]
-    list_editable = ["position"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "native_name"]
-    search_fields = ["name", "code", "native_name"]
-
-
-# --- Providers and locations ----------------------------------------------------------
-
-
-class LocationInline(admin.StackedInline):
-    model = Location
-    extra = 0
-    autocomplete_fields = ["neighbourhood"]
-
-
-@admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "location_count", "offer_count", "email", "phone"]
-    ordering = ["name"]
-    list_filter = ["kind"]
-    search_fields = ["name", "email"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [LocationInline]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                location_total=Count("locations", distinct=True),
-                offer_total=Count("offers", distinct=True),
-            )
-        )
-
-    @admin.display(description=_("locations"), ordering="location_total")
-    def location_count(self, provider):
-        return provider.location_total
-
-    @admin.display(description=_("offers"), ordering="offer_total")
-    def offer_count(self, provider):
-        return provider.offer_total
-
-
-@admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
-    list_display = ["name", "provider", "street", "neighbourhood", "district", "wheelchair_accessible"]
-    list_select_related = ["provider", "neighbourhood__district"]
-    list_filter = ["wheelchair_accessible", "neighbourhood__district"]
-    search_fields = ["name", "street", "provider__name", "neighbourhood__name"]
-    autocomplete_fields = ["provider", "neighbourhood"]
-
-    @admin.display(description=_("social area"), ordering="neighbourhood__district__name")
-    def district(self, location):
-        return location.district
-
-
-# --- Offers -------------------------------------------------------------------------------
 
 
 class VocabularyFilter(admin.SimpleListFilter):
@@ -203,7 +77,7 @@ class OfferAdminForm(forms.ModelForm):
 
     class Meta:
         model = Offer
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 (the fieldsets below choose what is shown)
 
     def clean(self):
         cleaned_data = super().clean()
@@ -243,10 +117,22 @@ class SubmissionInline(admin.StackedInline):
     max_num = 0
     verbose_name_plural = _("submitted through the public form")
     fields = [
-        "reference", "decision", "submitter_name", "submitter_organisation", "submitter_email",
-        "consent_at", "proposed_provider_name", "proposed_provider_kind", "proposed_provider_website",
-        "proposed_location_name", "proposed_street", "proposed_postal_code", "proposed_neighbourhood",
-        "decision_note", "decided_at", "decided_by",
+        "reference",
+        "decision",
+        "submitter_name",
+        "submitter_organisation",
+        "submitter_email",
+        "consent_at",
+        "proposed_provider_name",
+        "proposed_provider_kind",
+        "proposed_provider_website",
+        "proposed_location_name",
+        "proposed_street",
+        "proposed_postal_code",
+        "proposed_neighbourhood",
+        "decision_note",
+        "decided_at",
+        "decided_by",
     ]
     readonly_fields = fields
 
@@ -297,7 +183,12 @@ class OfferAdmin(SimpleHistoryAdmin):
     # The state changes only through the moderation steps (actions), which check
     # the publish permission and record who did it and when.
     readonly_fields = [
-        "status", "published_at", "last_verified_at", "last_verified_by", "created_at", "updated_at",
+        "status",
+        "published_at",
+        "last_verified_at",
+        "last_verified_by",
+        "created_at",
+        "updated_at",
     ]
     actions = ["publish", "reject", "archive", "mark_verified"]
     inlines = [SubmissionInline, ChangeReportInline]
@@ -310,7 +201,15 @@ class OfferAdmin(SimpleHistoryAdmin):
         ),
         (
             _("For whom"),
-            {"fields": ["min_age_months", "max_age_months", "target_groups", "topics", "languages"]},
+            {
+                "fields": [
+                    "min_age_months",
+                    "max_age_months",
+                    "target_groups",
+                    "topics",
+                    "languages",
+                ]
+            },
         ),
         (
             _("When and how"),
@@ -357,14 +256,18 @@ class OfferAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = form.cleaned_data.get("change_reason") or self._changed_fields(form, change)
+        obj._change_reason = form.cleaned_data.get("change_reason") or self._changed_fields(
+            form, change
+        )
         super().save_model(request, obj, form, change)
 
     @staticmethod
     def _changed_fields(form, change):
         if not change:
             return gettext("Created in the admin.")
-        labels = [str(form.fields[name].label) for name in form.changed_data if name != "change_reason"]
+        labels = [
+            str(form.fields[name].label) for name in form.changed_data if name != "change_reason"
+        ]
         return gettext("Changed in the admin: %(fields)s.") % {"fields": ", ".join(labels) or "–"}
 
     def has_publish_permission(self, request):
@@ -394,13 +297,18 @@ class OfferAdmin(SimpleHistoryAdmin):
                 messages.SUCCESS,
             )
 
-    @admin.action(description=_("Reject selected submissions (with a reason)"), permissions=["publish"])
+    @admin.action(
+        description=_("Reject selected submissions (with a reason)"), permissions=["publish"]
+    )
     def reject(self, request, queryset):
         def apply(offer, reason):
             moderation.reject(offer, by=request.user, reason=reason)
 
         response = ask_for_reason(
-            self, request, queryset, "reject",
+            self,
+            request,
+            queryset,
+            "reject",
             title=_("Reject submissions"),
             label=_("Why are they not published? The submitters receive this text by email."),
             apply=apply,
@@ -408,7 +316,9 @@ class OfferAdmin(SimpleHistoryAdmin):
         if response is None:
             self.message_user(
                 request,
-                ngettext("%(count)d offer rejected.", "%(count)d offers rejected.", queryset.count())
+                ngettext(
+                    "%(count)d offer rejected.", "%(count)d offers rejected.", queryset.count()
+                )
                 % {"count": queryset.count()},
                 messages.SUCCESS,
             )
@@ -420,8 +330,10 @@ class OfferAdmin(SimpleHistoryAdmin):
             request,
             queryset,
             "archive",
-            lambda n: ngettext("%(count)d offer archived.", "%(count)d offers archived.", n)
-            % {"count": n},
+            lambda n: (
+                ngettext("%(count)d offer archived.", "%(count)d offers archived.", n)
+                % {"count": n}
+            ),
         )
 
     @admin.action(description=_("Mark selected offers as verified"), permissions=["publish"])
@@ -430,105 +342,10 @@ class OfferAdmin(SimpleHistoryAdmin):
             request,
             queryset,
             "mark_verified",
-            lambda n: ngettext(
-                "%(count)d offer marked as verified.", "%(count)d offers marked as verified.", n
-            )
-            % {"count": n},
+            lambda n: (
+                ngettext(
+                    "%(count)d offer marked as verified.", "%(count)d offers marked as verified.", n
+                )
+                % {"count": n}
+            ),
         )
-
-
-# --- Moderation ------------------------------------------------------------------------------
-
-
-@admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
-    """The queue of what partners sent in; publishing and rejecting happen on the offer."""
-
-    list_display = [
-        "reference", "offer", "submitter_name", "submitter_organisation", "decision", "created_at",
-        "email_delivered",
-    ]
-    list_select_related = ["offer"]
-    list_filter = ["decision"]
-    search_fields = ["reference", "offer__title", "submitter_name", "submitter_email", "submitter_organisation"]
-    readonly_fields = [field.name for field in Submission._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def get_queryset(self, request):
-        failed = OutgoingEmail.objects.failed().filter(offer_id=OuterRef("offer_id"))
-        return super().get_queryset(request).annotate(email_failed=Exists(failed))
-
-    @admin.display(description=_("emails sent"), boolean=True)
-    def email_delivered(self, submission):
-        return not submission.email_failed
-
-
-@admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
-    """The outbox: what could not be sent stays here until it is sent again."""
-
-    list_display = ["subject", "kind", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", "kind"]
-    search_fields = ["subject", "offer__title"]
-    fields = [
-        "kind", "recipients", "subject", "body", "offer", "status", "attempts", "last_error",
-        "created_at", "sent_at",
-    ]
-    readonly_fields = fields
-    actions = ["send_again"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Send selected emails again"), permissions=["change"])
-    def send_again(self, request, queryset):
-        unsent = [email for email in queryset if email.status != OutgoingEmail.Status.SENT]
-        sent = sum(email.send() for email in unsent)
-        self.message_user(
-            request,
-            ngettext("%(count)d email sent.", "%(count)d emails sent.", sent) % {"count": sent},
-            messages.SUCCESS if sent == len(unsent) else messages.WARNING,
-        )
-
-
-@admin.register(ChangeReport)
-class ChangeReportAdmin(admin.ModelAdmin):
-    list_display = ["offer", "reason", "status", "created_at", "resolved_at"]
-    list_select_related = ["offer"]
-    list_filter = ["status", "reason"]
-    search_fields = ["offer__title", "message", "reporter_email"]
-    # Resolving is a moderation step (the action below), never an edit of the status.
-    fields = [
-        "offer", "reason", "message", "reporter_email", "created_at",
-        "status", "resolution_note", "resolved_at", "resolved_by",
-    ]
-    readonly_fields = fields
-    actions = ["resolve"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Resolve selected reports (with a note)"), permissions=["change"])
-    def resolve(self, request, queryset):
-        def apply(report, note):
-            report.resolve(by=request.user, note=note)
-
-        response = ask_for_reason(
-            self, request, queryset, "resolve",
-            title=_("Resolve change reports"),
-            label=_("What was done?"),
-            apply=apply,
-        )
-        if response is None:
-            self.message_user(request, _("Change reports resolved."), messages.SUCCESS)
-        return response
-
-
-@admin.register(PartnerAccount)
-class PartnerAccountAdmin(admin.ModelAdmin):
-    list_display = ["user", "provider"]
-    list_select_related = ["user", "provider"]
-    search_fields = ["user__username", "user__email", "provider__name"]
-    autocomplete_fields = ["provider"]

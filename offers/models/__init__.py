@@ -1,0 +1,66 @@
+"""The data core's models; ``from offers.models import Offer`` reaches every one of them."""
+
+from offers.models.common import pk_of, slug_constraint, unique_slug
+from offers.models.contributions import (
+    REFERENCE_ALPHABET,
+    ChangeReport,
+    ChangeReportQuerySet,
+    ChangeReportReason,
+    ChangeReportStatus,
+    PartnerAccount,
+    Submission,
+    SubmissionDecision,
+    SubmissionQuerySet,
+    new_reference,
+)
+from offers.models.emails import OutgoingEmail, OutgoingEmailQuerySet, OutgoingEmailStatus
+from offers.models.offers import (
+    VERIFICATION_INTERVAL_DAYS,
+    Offer,
+    OfferCost,
+    OfferManager,
+    OfferQuerySet,
+    OfferStatus,
+    age_overlap_q,
+    published_q,
+)
+from offers.models.places import Borough, District, Neighbourhood
+from offers.models.providers import Location, Provider, ProviderKind
+from offers.models.vocabulary import AgePhase, Language, TargetGroup, Topic
+
+__all__ = [
+    "REFERENCE_ALPHABET",
+    "VERIFICATION_INTERVAL_DAYS",
+    "AgePhase",
+    "Borough",
+    "ChangeReport",
+    "ChangeReportQuerySet",
+    "ChangeReportReason",
+    "ChangeReportStatus",
+    "District",
+    "Language",
+    "Location",
+    "Neighbourhood",
+    "Offer",
+    "OfferCost",
+    "OfferManager",
+    "OfferQuerySet",
+    "OfferStatus",
+    "OutgoingEmail",
+    "OutgoingEmailQuerySet",
+    "OutgoingEmailStatus",
+    "PartnerAccount",
+    "Provider",
+    "ProviderKind",
+    "Submission",
+    "SubmissionDecision",
+    "SubmissionQuerySet",
+    "TargetGroup",
+    "Topic",
+    "age_overlap_q",
+    "new_reference",
+    "pk_of",
+    "published_q",
+    "slug_constraint",
+    "unique_slug",
+]

@@ -1,0 +1,476 @@
+"""Prevention offers and the QuerySet vocabulary every view, filter and export speaks.
+
+Ages are counted in months relative to birth (see ``offers.ages``).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from offers.ages import MAX_AGE_MONTHS, PREGNANCY_START_MONTHS, describe_age_range
+from offers.fields import EmailAddressField, HttpsURLField, LineField, TextField
+from offers.models.common import pk_of as _pk
+from offers.models.common import slug_constraint
+from offers.models.places import District
+from offers.models.providers import Location, Provider
+from offers.models.vocabulary import Language, TargetGroup, Topic
+from offers.search import SearchDocument, SearchDocumentField, search_offers
+from offers.validators import multi_line
+
+VERIFICATION_INTERVAL_DAYS = 365
+
+
+def published_q(prefix="", today=None):
+    """The condition of published(), for aggregates over related offers (prefix 'offers__')."""
+    today = today or timezone.localdate()
+    return Q(**{f"{prefix}status": OfferStatus.PUBLISHED}) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": today})
+    )
+
+
+def age_overlap_q(min_months, max_months, prefix=""):
+    """Offers whose age range overlaps the inclusive range [min_months, max_months]."""
+    return (
+        Q(**{f"{prefix}min_age_months__isnull": True})
+        | Q(**{f"{prefix}min_age_months__lte": max_months})
+    ) & (
+        Q(**{f"{prefix}max_age_months__isnull": True})
+        | Q(**{f"{prefix}max_age_months__gte": min_months})
+    )
+
+
+class OfferQuerySet(models.QuerySet):
+    """The vocabulary every view, filter, export and test speaks about offers."""
+
+    def published(self, today=None):
+        """Published and not yet expired: what the public may see."""
+        return self.filter(published_q(today=today))
+
+    def for_age_months(self, months):
+        """Offers whose age range contains ``months`` (negative: pregnancy)."""
+        return self.filter(age_overlap_q(months, months))
+
+    def for_age_range(self, min_months, max_months):
+        """Offers whose age range overlaps the inclusive range given."""
+        return self.filter(age_overlap_q(min_months, max_months))
+
+    def in_phase(self, phase):
+        return self.for_age_range(phase.min_months, phase.max_months)
+
+    def in_district(self, district):
+        """Offers serving a Sozialraum: named for it, with a place in it, or citywide.
+
+        The one rule for "serves": every filter, count and matrix goes through
+        this method or ``served_districts()``, so a corrected Stadtteil or place
+        shows everywhere at once.
+        """
+        named = Offer.districts.through.objects.filter(
+            offer_id=OuterRef("pk"), district_id=_pk(district)
+        )
+        placed = Offer.locations.through.objects.filter(
+            offer_id=OuterRef("pk"), location__neighbourhood__district_id=_pk(district)
+        )
+        return self.filter(Q(citywide=True) | Exists(named) | Exists(placed))
+
+    def served_districts(self):
+        """Distinct (offer id, district id) pairs: the Sozialräume each offer names or has a place in.
+
+        Citywide offers serve every Sozialraum; callers add them (``citywide=True``).
+        """
+        offers = self.values("pk")
+        named = Offer.districts.through.objects.filter(offer_id__in=offers).values_list(
+            "offer_id", "district_id"
+        )
+        placed = Offer.locations.through.objects.filter(
+            offer_id__in=offers, location__neighbourhood__isnull=False
+        ).values_list("offer_id", "location__neighbourhood__district_id")
+        return named.union(placed)
+
+    def with_topic(self, topic):
+        tagged = Offer.topics.through.objects.filter(offer_id=OuterRef("pk"), topic_id=_pk(topic))
+        return self.filter(Exists(tagged))
+
+    def for_target_group(self, group):
+        tagged = Offer.target_groups.through.objects.filter(
+            offer_id=OuterRef("pk"), targetgroup_id=_pk(group)
+        )
+        return self.filter(Exists(tagged))
+
+    def in_language(self, language):
+        held_in = Offer.languages.through.objects.filter(
+            offer_id=OuterRef("pk"), language_id=_pk(language)
+        )
+        return self.filter(Exists(held_in))
+
+    def by_provider(self, provider):
+        return self.filter(provider_id=_pk(provider))
+
+    def free_of_charge(self):
+        return self.filter(cost=Offer.Cost.FREE)
+
+    def wheelchair_accessible(self):
+        """Offers with at least one wheelchair-accessible place."""
+        accessible = Offer.locations.through.objects.filter(
+            offer_id=OuterRef("pk"), location__wheelchair_accessible=True
+        )
+        return self.filter(Exists(accessible))
+
+    def needs_verification(self, today=None):
+        """Not verified within the last VERIFICATION_INTERVAL_DAYS days."""
+        today = today or timezone.localdate()
+        limit = today - datetime.timedelta(days=VERIFICATION_INTERVAL_DAYS)
+        return self.filter(Q(last_verified_at__isnull=True) | Q(last_verified_at__lt=limit))
+
+    def search(self, text):
+        """Offers matching every word of ``text``, annotated with ``rank``."""
+        return search_offers(self, text)
+
+    def with_related(self):
+        """Everything a list of offers shows, in a fixed number of queries."""
+        return self.select_related("provider").prefetch_related(
+            "topics",
+            "target_groups",
+            "languages",
+            "districts",
+            models.Prefetch(
+                "locations",
+                queryset=Location.objects.select_related("neighbourhood__district"),
+            ),
+        )
+
+
+class OfferManager(models.Manager.from_queryset(OfferQuerySet)):
+    def get_queryset(self):
+        # The search vector is only ever compared in SQL; loading it would
+        # multiply the bytes every list moves.
+        return super().get_queryset().defer("search_document")
+
+
+class OfferStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    PUBLISHED = "published", _("published")
+    ARCHIVED = "archived", _("archived")
+
+
+class OfferCost(models.TextChoices):
+    FREE = "free", _("free of charge")
+    LOW = "low", _("small contribution")
+    PAID = "paid", _("fee-based")
+
+
+class Offer(models.Model):
+    """An Angebot: one prevention offer of one provider."""
+
+    Status = OfferStatus
+    Cost = OfferCost
+
+    title = LineField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220)
+    summary = models.CharField(
+        _("summary"),
+        validators=[multi_line],
+        max_length=300,
+        help_text=_(
+            "One or two sentences in plain language, shown in lists (at most 300 characters)."
+        ),
+    )
+    description = TextField(_("description"), blank=True)
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        related_name="offers",
+        null=True,
+        blank=True,
+        verbose_name=_("provider"),
+        help_text=_(
+            "Empty only for a submission that proposes a new provider; "
+            "publishing creates it from the proposal."
+        ),
+    )
+    locations = models.ManyToManyField(
+        Location, blank=True, related_name="offers", verbose_name=_("locations")
+    )
+    citywide = models.BooleanField(
+        _("citywide"),
+        default=False,
+        help_text=_("Open to families from every social area, wherever it takes place."),
+    )
+    outreach = models.BooleanField(
+        _("comes to the family"),
+        default=False,
+        help_text=_("Home visits or outreach work instead of, or besides, a fixed place."),
+    )
+    online = models.BooleanField(_("online"), default=False)
+    districts = models.ManyToManyField(
+        District,
+        blank=True,
+        related_name="offers",
+        verbose_name=_("social areas served"),
+        help_text=_(
+            "The social areas of the offer's locations count anyway; name others it serves here. "
+            "Leave empty for citywide offers."
+        ),
+    )
+    topics = models.ManyToManyField(Topic, related_name="offers", verbose_name=_("topics"))
+    target_groups = models.ManyToManyField(
+        TargetGroup, related_name="offers", verbose_name=_("target groups")
+    )
+    min_age_months = models.SmallIntegerField(
+        _("minimum age (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(PREGNANCY_START_MONTHS), MaxValueValidator(MAX_AGE_MONTHS)],
+        help_text=_(
+            "Empty: no lower bound. 0 = from birth, 12 = from the first birthday; "
+            "-9 to -1 = months of pregnancy (e.g. -9 from the start of pregnancy)."
+        ),
+    )
+    max_age_months = models.SmallIntegerField(
+        _("maximum age (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(PREGNANCY_START_MONTHS), MaxValueValidator(MAX_AGE_MONTHS)],
+        help_text=_(
+            "Empty: no upper bound. Inclusive: 36 includes children in their 37th month of life; "
+            "-1 = only during pregnancy."
+        ),
+    )
+    cost = models.CharField(_("cost"), max_length=10, choices=OfferCost, default=OfferCost.FREE)
+    cost_note = LineField(_("note on cost"), max_length=200, blank=True)
+    registration_required = models.BooleanField(_("registration required"), default=False)
+    registration_note = LineField(
+        _("how to register"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: by phone Mon–Fri 9–12, or online form."),
+    )
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="offers", verbose_name=_("languages offered")
+    )
+    schedule = TextField(
+        _("schedule"),
+        blank=True,
+        help_text=_("When it takes place, in words, e.g. 'Tuesdays 9–11'."),
+    )
+    contact_name = LineField(_("contact person"), max_length=120, blank=True)
+    contact_phone = LineField(_("contact phone"), max_length=40, blank=True)
+    contact_email = EmailAddressField(_("contact email"), blank=True)
+    website = HttpsURLField(_("website"), blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("After this day the offer disappears from public pages (e.g. a course ends)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=OfferStatus, default=OfferStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    last_verified_at = models.DateField(_("last verified on"), null=True, blank=True)
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last verified by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_document = models.GeneratedField(
+        expression=SearchDocument("title", "summary", "description"),
+        output_field=SearchDocumentField(),
+        db_persist=True,
+        verbose_name=_("search document"),
+    )
+
+    objects = OfferManager()
+    history = HistoricalRecords(
+        verbose_name=_("historical offer"),
+        excluded_fields=["search_document", "updated_at"],
+        # Reasons are sentences (a rejection's reason, a coordinator's note), not labels.
+        history_change_reason_field=models.TextField(null=True),
+        m2m_fields=[locations, districts, topics, target_groups, languages],
+    )
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["title"]
+        permissions = [("publish_offer", _("Can publish, archive and verify offers"))]
+        indexes = [
+            models.Index(fields=["title"], name="offer_title_idx"),
+            models.Index(fields=["status", "valid_until"], name="offer_status_valid_until_idx"),
+            models.Index(fields=["min_age_months", "max_age_months"], name="offer_age_idx"),
+        ]
+        constraints = [
+            slug_constraint("offer"),
+            models.CheckConstraint(
+                condition=Q(status__in=OfferStatus.values), name="offer_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(cost__in=OfferCost.values), name="offer_cost_valid"),
+            models.CheckConstraint(
+                condition=Q(min_age_months__isnull=True)
+                | Q(max_age_months__isnull=True)
+                | Q(min_age_months__lte=models.F("max_age_months")),
+                name="offer_min_age_lte_max_age",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(min_age_months__isnull=True)
+                    | Q(
+                        min_age_months__gte=PREGNANCY_START_MONTHS,
+                        min_age_months__lte=MAX_AGE_MONTHS,
+                    )
+                )
+                & (
+                    Q(max_age_months__isnull=True)
+                    | Q(
+                        max_age_months__gte=PREGNANCY_START_MONTHS,
+                        max_age_months__lte=MAX_AGE_MONTHS,
+                    )
+                ),
+                name="offer_age_bounds_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_from__lte=models.F("valid_until")),
+                name="offer_valid_from_lte_valid_until",
+            ),
+            models.CheckConstraint(
+                condition=Q(provider__isnull=False) | ~Q(status=OfferStatus.PUBLISHED),
+                name="offer_published_has_provider",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("directory:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if (
+            self.min_age_months is not None
+            and self.max_age_months is not None
+            and self.min_age_months > self.max_age_months
+        ):
+            errors["max_age_months"] = _("The maximum age must not be lower than the minimum age.")
+        if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
+            errors["valid_until"] = _("The end date must not lie before the start date.")
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def validate_place(locations, citywide, outreach, online):
+        """An offer happens somewhere: at a location, citywide, at home or online.
+
+        Many-to-many values are only known to forms, so forms call this from clean().
+        """
+        if not locations and not (citywide or outreach or online):
+            raise ValidationError(
+                _(
+                    "Choose at least one location, or say that the offer is citywide, "
+                    "comes to the family or takes place online."
+                ),
+                code="no_place",
+            )
+
+    # --- State -----------------------------------------------------------------
+
+    def is_expired(self, today=None):
+        today = today or timezone.localdate()
+        return self.valid_until is not None and self.valid_until < today
+
+    def is_public(self, today=None):
+        return self.status == self.Status.PUBLISHED and not self.is_expired(today)
+
+    def needs_verification(self, today=None):
+        today = today or timezone.localdate()
+        if self.last_verified_at is None:
+            return True
+        return (today - self.last_verified_at).days > VERIFICATION_INTERVAL_DAYS
+
+    def save_with_relations(self, relations, by=None, reason=""):
+        """Save the offer and its many-to-many relations as one history record."""
+        self.skip_history_when_saving = True
+        try:
+            self.save()
+            for name, objects in relations.items():
+                getattr(self, name).set(objects)
+        finally:
+            del self.skip_history_when_saving
+        self._history_user = by
+        self._change_reason = str(reason)
+        self.save()
+
+    def _change_state(self, by, reason, fields):
+        """Save a state change; the history records who did it and why."""
+        self._history_user = by
+        self._change_reason = str(reason)
+        self.save(update_fields=[*fields, "updated_at"])
+
+    def publish(self, by):
+        """Make the offer public. Publishing counts as verifying it."""
+        if self.provider_id is None:
+            raise ValidationError(_("Assign a provider before publishing the offer."))
+        self.status = self.Status.PUBLISHED
+        self.published_at = timezone.now()
+        self.last_verified_at = timezone.localdate()
+        self.last_verified_by = by
+        self._change_state(
+            by, _("Published."), ["status", "published_at", "last_verified_at", "last_verified_by"]
+        )
+
+    def archive(self, by, reason=None):
+        """Withdraw the offer from public pages, keeping it for the record."""
+        self.status = self.Status.ARCHIVED
+        self._change_state(by, reason or _("Archived."), ["status"])
+
+    def mark_verified(self, by):
+        """Record that a coordinator checked the entry is still correct."""
+        self.last_verified_at = timezone.localdate()
+        self.last_verified_by = by
+        self._change_state(by, _("Marked as verified."), ["last_verified_at", "last_verified_by"])
+
+    def return_to_review(self, by):
+        """A partner changed the offer: it waits for a coordinator again."""
+        self.status = self.Status.SUBMITTED
+        self._change_state(by, _("Changed by a partner; back to review."), ["status"])
+
+    # --- Presentation --------------------------------------------------------------
+
+    @property
+    def place_modes(self):
+        """How the offer reaches families besides its locations, in words."""
+        modes = [
+            (self.citywide, _("citywide")),
+            (self.outreach, _("comes to the family")),
+            (self.online, _("online")),
+        ]
+        return [str(label) for flag, label in modes if flag]
+
+    @property
+    def age_range_display(self):
+        return describe_age_range(self.min_age_months, self.max_age_months)
+
+    @property
+    def served_districts(self):
+        """The Sozialräume named for the offer and those of its places (uses with_related())."""
+        served = {district.pk: district for district in self.districts.all()}
+        for location in self.locations.all():
+            if location.district is not None:
+                served.setdefault(location.district.pk, location.district)
+        return sorted(served.values(), key=lambda district: (district.position, district.name))
