@@ -6,7 +6,7 @@ from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contributions.forms import HTML_TAG
+from contributions.forms import HTML_TAG, PartnerOfferForm, SubmissionForm
 from offers.models import ChangeReport, Offer, Submission
 from tests.factories import make_offer
 from tests.test_submissions import valid_submission
@@ -95,46 +95,7 @@ def assert_stored_rows_are_valid():
 @EXAMPLES
 @given(
     changes=st.dictionaries(
-        st.sampled_from(
-            [
-                "title",
-                "summary",
-                "description",
-                "provider",
-                "proposed_provider_name",
-                "proposed_provider_kind",
-                "proposed_provider_website",
-                "proposed_location_name",
-                "proposed_street",
-                "proposed_postal_code",
-                "proposed_neighbourhood",
-                "districts",
-                "age_from",
-                "age_to",
-                "target_groups",
-                "topics",
-                "languages",
-                "schedule",
-                "cost",
-                "cost_note",
-                "registration_required",
-                "registration_note",
-                "valid_from",
-                "valid_until",
-                "contact_name",
-                "contact_phone",
-                "contact_email",
-                "website",
-                "submitter_name",
-                "submitter_organisation",
-                "submitter_email",
-                "consent",
-                "homepage",
-                "citywide",
-                "outreach",
-                "online",
-            ]
-        ),
+        st.sampled_from(sorted(SubmissionForm.base_fields)),
         FIELD_VALUE,
         max_size=8,
     )
@@ -172,34 +133,7 @@ def test_change_report_form_never_fails_and_stores_only_valid_reports(client, da
 @EXAMPLES
 @given(
     changes=st.dictionaries(
-        st.sampled_from(
-            [
-                "title",
-                "summary",
-                "description",
-                "citywide",
-                "outreach",
-                "online",
-                "districts",
-                "age_from",
-                "age_to",
-                "target_groups",
-                "topics",
-                "languages",
-                "schedule",
-                "cost",
-                "cost_note",
-                "registration_required",
-                "registration_note",
-                "valid_from",
-                "valid_until",
-                "contact_name",
-                "contact_phone",
-                "contact_email",
-                "website",
-                "locations",
-            ]
-        ),
+        st.sampled_from(sorted(PartnerOfferForm.base_fields)),
         FIELD_VALUE,
         max_size=8,
     )
