@@ -1,15 +1,16 @@
 """Public forms: partners submit offers and report changes, partner accounts edit.
 
-Every field has a length limit, no field accepts HTML, and every rejection
-is a German message next to its field.
+The offer forms are ModelForms over ``Offer`` and the submitter's fields come
+from ``Submission``: the models hold the rules (lengths, no HTML, one line,
+ages, dates, the place), the forms only choose the wording and widgets. Every
+rejection is a German message next to its field.
 """
-
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.forms.models import construct_instance, fields_for_model
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -20,57 +21,68 @@ from offers.ages import (
     months_from,
     months_to,
 )
-from offers.models import (
-    ChangeReport,
-    District,
-    Language,
-    Location,
-    Neighbourhood,
-    Offer,
-    Provider,
-    ProviderKind,
-    TargetGroup,
-    Topic,
-)
-from offers.validators import deliverable_email, multi_line, single_line
+from offers.models import ChangeReport, Offer, Submission
 
-HTML_TAG = re.compile(r"<\s*[a-zA-Z!/?]")
+# Relations are chosen by their slug (languages by their code): stable in
+# POST data and tests, and no database ids in the page.
+CHOICE_KEYS = {
+    "provider": "slug",
+    "districts": "slug",
+    "target_groups": "slug",
+    "topics": "slug",
+    "languages": "code",
+    "proposed_neighbourhood": "slug",
+}
 
 
-def no_html(value):
-    if HTML_TAG.search(value or ""):
-        raise ValidationError(_("Please enter plain text without HTML code."), code="html")
+def choose_by_key(model_field, **kwargs):
+    if model_field.name in CHOICE_KEYS:
+        kwargs["to_field_name"] = CHOICE_KEYS[model_field.name]
+    return model_field.formfield(**kwargs)
 
 
-phone_number = RegexValidator(
-    r"^[0-9 +()/\-]{3,40}$",
-    _("Enter a phone number using only digits, spaces and + - / ( )."),
-)
+def textarea(rows):
+    return forms.Textarea(attrs={"rows": rows})
 
 
-def text(max_length, required=True, widget=None, validators=(), **kwargs):
-    """A text field without HTML; one line unless it is a textarea."""
-    lines = multi_line if isinstance(widget, forms.Textarea) else single_line
-    return forms.CharField(
-        max_length=max_length,
-        required=required,
-        validators=[no_html, lines, *validators],
-        widget=widget,
-        **kwargs,
-    )
+def date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def email(**kwargs):
-    return forms.EmailField(max_length=254, validators=[deliverable_email], **kwargs)
+class AgeBoundField(forms.TypedChoiceField):
+    """An age bound in whole years (or the pregnancy), stored in months."""
+
+    def __init__(self, *, upper, **kwargs):
+        self.upper = upper
+        super().__init__(
+            choices=age_to_choices if upper else age_from_choices,
+            coerce=months_to if upper else months_from,
+            empty_value=None,
+            required=False,
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return choice_from_months(value, upper=self.upper)
+        return value
 
 
-def textarea(max_length, rows=4, required=False, **kwargs):
-    return text(
-        max_length,
-        required=required,
-        widget=forms.Textarea(attrs={"rows": rows, "maxlength": max_length}),
-        **kwargs,
-    )
+class YesNoField(forms.TypedChoiceField):
+    """A yes/no question as two radio buttons, stored as a boolean."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("no", _("no")), ("yes", _("yes"))],
+            coerce=lambda value: value == "yes",
+            widget=forms.RadioSelect,
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return value
 
 
 class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -109,13 +121,16 @@ class HoneypotForm(forms.Form):
         return bool(self.cleaned_data.get("homepage")) if hasattr(self, "cleaned_data") else False
 
 
-class OfferContentForm(forms.Form):
+class OfferContentForm(forms.ModelForm):
     """What an offer says about itself: shared by the submission and the partner form."""
 
     SECTIONS = [
         (_("The offer"), ["title", "summary", "description"]),
         (_("Where"), ["citywide", "outreach", "online", "districts"]),
-        (_("For whom"), ["age_from", "age_to", "target_groups", "topics", "languages"]),
+        (
+            _("For whom"),
+            ["min_age_months", "max_age_months", "target_groups", "topics", "languages"],
+        ),
         (
             _("When and how"),
             [
@@ -130,119 +145,136 @@ class OfferContentForm(forms.Form):
         ),
         (_("Contact for families"), ["contact_name", "contact_phone", "contact_email", "website"]),
     ]
+    # The field the place rule's message goes to (see ``Offer.validate_place``).
+    PLACE_FIELD = None
 
-    title = text(
-        200, label=_("Title"), help_text=_("Short and clear, e.g. “Krabbelgruppe in Lirich”.")
-    )
-    summary = textarea(
-        300,
-        rows=3,
-        required=True,
-        label=_("Summary"),
-        help_text=_("One or two sentences in plain language (at most 300 characters)."),
-    )
-    description = textarea(5000, rows=6, label=_("Description"))
-    citywide = forms.BooleanField(required=False, label=_("open to families from the whole city"))
-    outreach = forms.BooleanField(
-        required=False, label=_("comes to the family (home visits, outreach)")
-    )
-    online = forms.BooleanField(required=False, label=_("online"))
-    districts = forms.ModelMultipleChoiceField(
-        queryset=District.objects.all(),
-        to_field_name="slug",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Social areas served"),
-        help_text=_("Leave empty if the offer is open to the whole city."),
-    )
-    age_from = forms.ChoiceField(choices=age_from_choices, required=False, label=_("Age from"))
-    age_to = forms.ChoiceField(
-        choices=age_to_choices,
-        required=False,
+    min_age_months = AgeBoundField(upper=False, label=_("Age from"))
+    max_age_months = AgeBoundField(
+        upper=True,
         label=_("Age up to"),
         help_text=_("Inclusive: “3 years” includes children who are three."),
     )
-    target_groups = forms.ModelMultipleChoiceField(
-        queryset=TargetGroup.objects.all(),
-        to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple,
-        label=_("For whom"),
-    )
-    topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Topics"),
-    )
-    languages = forms.ModelMultipleChoiceField(
-        queryset=Language.objects.all(),
-        to_field_name="code",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Languages offered"),
-    )
-    schedule = textarea(
-        1000,
-        rows=3,
-        label=_("When"),
-        help_text=_("e.g. “Tuesdays 9–11 am, not in the school holidays”"),
-    )
-    cost = forms.ChoiceField(
-        choices=Offer.Cost.choices,
-        widget=forms.RadioSelect,
-        label=_("Cost"),
-        initial=Offer.Cost.FREE,
-    )
-    cost_note = text(200, required=False, label=_("Note on cost"))
-    registration_required = forms.TypedChoiceField(
-        choices=[("no", _("no")), ("yes", _("yes"))],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        initial="no",
-        label=_("Registration required?"),
-    )
-    registration_note = text(300, required=False, label=_("How to register"))
-    valid_from = forms.DateField(
-        required=False,
-        label=_("Valid from"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Only for offers that start later, e.g. a course."),
-    )
-    valid_until = forms.DateField(
-        required=False,
-        label=_("Valid until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Only for offers that end, e.g. a course."),
-    )
-    contact_name = text(120, required=False, label=_("Contact person"))
-    contact_phone = text(40, required=False, label=_("Phone"), validators=[phone_number])
-    contact_email = email(required=False, label=_("Email"))
-    website = forms.URLField(
-        required=False, max_length=200, assume_scheme="https", label=_("Website")
-    )
+    registration_required = YesNoField(label=_("Registration required?"), initial="no")
+
+    class Meta:
+        model = Offer
+        fields = [
+            "title",
+            "summary",
+            "description",
+            "citywide",
+            "outreach",
+            "online",
+            "districts",
+            "min_age_months",
+            "max_age_months",
+            "target_groups",
+            "topics",
+            "languages",
+            "schedule",
+            "cost",
+            "cost_note",
+            "registration_required",
+            "registration_note",
+            "valid_from",
+            "valid_until",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "website",
+        ]
+        formfield_callback = choose_by_key
+        widgets = {
+            "summary": textarea(rows=3),
+            "description": textarea(rows=6),
+            "schedule": textarea(rows=3),
+            "districts": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "topics": forms.CheckboxSelectMultiple,
+            "languages": forms.CheckboxSelectMultiple,
+            "cost": forms.RadioSelect,
+            "valid_from": date_input(),
+            "valid_until": date_input(),
+        }
+
+    def places(self, cleaned):
+        """Where the offer takes place, as far as this form says."""
+        raise NotImplementedError
 
     def clean(self):
         cleaned = super().clean()
-        minimum = months_from(cleaned.get("age_from", ""))
-        maximum = months_to(cleaned.get("age_to", ""))
-        if minimum is not None and maximum is not None and minimum > maximum:
-            self.add_error("age_to", _("The maximum age must not be lower than the minimum age."))
-        start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
-        if start and end and start > end:
-            self.add_error("valid_until", _("The end date must not lie before the start date."))
-        cleaned["min_age_months"], cleaned["max_age_months"] = minimum, maximum
-        cleaned["registration_required"] = bool(cleaned.get("registration_required"))
+        try:
+            Offer.validate_place(
+                locations=self.places(cleaned),
+                citywide=cleaned.get("citywide"),
+                outreach=cleaned.get("outreach"),
+                online=cleaned.get("online"),
+            )
+        except ValidationError as error:
+            self.add_error(self.PLACE_FIELD, error)
         return cleaned
 
-    def place_given(self, cleaned):
-        return cleaned.get("citywide") or cleaned.get("outreach") or cleaned.get("online")
+    def relations(self):
+        """The offer's many-to-many values as chosen: saved with the offer in one history record."""
+        return {
+            field.name: self.cleaned_data[field.name]
+            for field in Offer._meta.many_to_many
+            if field.name in self.cleaned_data
+        }
 
     @property
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
 
 
-class SubmissionForm(HoneypotForm, OfferContentForm):
+SUBMITTER_FIELDS = [
+    "proposed_provider_name",
+    "proposed_provider_kind",
+    "proposed_provider_website",
+    "proposed_location_name",
+    "proposed_street",
+    "proposed_postal_code",
+    "proposed_neighbourhood",
+    "submitter_name",
+    "submitter_organisation",
+    "submitter_email",
+]
+
+# The submission's own fields, as a form class the submission form inherits them from.
+SubmitterFields = type(
+    "SubmitterFields",
+    (forms.Form,),
+    fields_for_model(
+        Submission,
+        fields=SUBMITTER_FIELDS,
+        formfield_callback=choose_by_key,
+        labels={
+            "proposed_provider_name": _("New provider: name"),
+            "proposed_provider_kind": _("New provider: kind"),
+            "proposed_provider_website": _("New provider: website"),
+            "proposed_location_name": _("Name of the place"),
+            "proposed_neighbourhood": _("District (Stadtteil)"),
+            "submitter_name": _("Your name"),
+            "submitter_organisation": _("Your organisation"),
+            "submitter_email": _("Your email"),
+        },
+        help_texts={
+            "proposed_location_name": _("e.g. “Familienzentrum Sonnenblume”"),
+            "submitter_email": _(
+                "We send you a confirmation and tell you when the offer is published."
+            ),
+        },
+    ),
+)
+
+
+class SubmissionForm(HoneypotForm, SubmitterFields, OfferContentForm):
+    """A new offer from the public form, with who sent it and the provider and place proposed.
+
+    ``instance`` is the offer and ``submission`` the submission, both unsaved
+    and validated by their models (``Offer.clean``, ``Submission.clean``).
+    """
+
     SECTIONS = [
         OfferContentForm.SECTIONS[0],
         (
@@ -271,59 +303,20 @@ class SubmissionForm(HoneypotForm, OfferContentForm):
         (_("About you"), ["submitter_name", "submitter_organisation", "submitter_email"]),
         (_("Consent"), ["consent"]),
     ]
+    PLACE_FIELD = "proposed_street"
 
-    provider = forms.ModelChoiceField(
-        queryset=Provider.objects.all(),
-        to_field_name="slug",
-        required=False,
-        label=_("Provider"),
-        empty_label=_("– not in the list: enter it below –"),
-    )
-    proposed_provider_name = text(200, required=False, label=_("New provider: name"))
-    proposed_provider_kind = forms.ChoiceField(
-        choices=[("", "–")] + list(ProviderKind.choices),
-        required=False,
-        label=_("New provider: kind"),
-    )
-    proposed_provider_website = forms.URLField(
-        required=False,
-        max_length=200,
-        assume_scheme="https",
-        label=_("New provider: website"),
-    )
-    proposed_location_name = text(
-        200,
-        required=False,
-        label=_("Name of the place"),
-        help_text=_("e.g. “Familienzentrum Sonnenblume”"),
-    )
-    proposed_street = text(200, required=False, label=_("Street and number"))
-    proposed_postal_code = forms.CharField(
-        required=False,
-        max_length=5,
-        label=_("Postal code"),
-        validators=[RegexValidator(r"^[0-9]{5}\Z", _("Enter a postal code of five digits."))],
-    )
-    proposed_neighbourhood = forms.ModelChoiceField(
-        queryset=Neighbourhood.objects.all(),
-        to_field_name="slug",
-        required=False,
-        label=_("District (Stadtteil)"),
-    )
-    submitter_name = text(120, label=_("Your name"))
-    submitter_organisation = text(200, required=False, label=_("Your organisation"))
-    submitter_email = email(
-        label=_("Your email"),
-        help_text=_("We send you a confirmation and tell you when the offer is published."),
-    )
     consent = forms.BooleanField(
         error_messages={
             "required": _("Please agree to publication, or we cannot publish the offer.")
         },
     )
 
+    class Meta(OfferContentForm.Meta):
+        fields = [*OfferContentForm.Meta.fields, "provider"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["provider"].empty_label = _("– not in the list: enter it below –")
         self.fields["consent"].label = format_html(
             '{} <a href="{}">{}</a>.',
             _(
@@ -333,78 +326,63 @@ class SubmissionForm(HoneypotForm, OfferContentForm):
             _("privacy notice"),
         )
 
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("provider") and not cleaned.get("proposed_provider_name"):
-            self.add_error("provider", _("Choose the provider from the list or enter a new one."))
-        address = [cleaned.get("proposed_street"), cleaned.get("proposed_postal_code")]
-        if any(address) and not all(address):
-            field = "proposed_street" if not address[0] else "proposed_postal_code"
-            self.add_error(field, _("Please give street and postal code of the place."))
-        if not any(address) and not self.place_given(cleaned):
-            self.add_error(
-                "proposed_street",
-                _(
-                    "Give the address of the place, or tick “whole city”, “comes to the family” or “online”."
-                ),
+    def places(self, cleaned):
+        street = cleaned.get("proposed_street")
+        return [street] if street else []
+
+    def _post_clean(self):
+        super()._post_clean()
+        self.submission = construct_instance(
+            self, Submission(offer=self.instance, consent_at=timezone.now()), SUBMITTER_FIELDS
+        )
+        checked = set(SUBMITTER_FIELDS) - set(self.errors)
+        try:
+            self.submission.full_clean(
+                exclude=[f.name for f in Submission._meta.fields if f.name not in checked],
+                validate_unique=False,
             )
-        return cleaned
+        except ValidationError as error:
+            self._update_errors(error)
 
 
-class ChangeReportForm(HoneypotForm):
-    reason = forms.ChoiceField(
-        choices=ChangeReport.Reason.choices, widget=forms.RadioSelect, label=_("What is wrong?")
-    )
-    message = textarea(
-        2000,
-        rows=5,
-        label=_("What should we change?"),
-        help_text=_("e.g. the new phone number or the new times"),
-    )
-    reporter_email = email(
-        required=False,
-        label=_("Your email (optional)"),
-        help_text=_("Only if we may ask you a question about it."),
-    )
+class ChangeReportForm(HoneypotForm, forms.ModelForm):
+    class Meta:
+        model = ChangeReport
+        fields = ["reason", "message", "reporter_email"]
+        widgets = {"reason": forms.RadioSelect, "message": textarea(rows=5)}
+        labels = {
+            "reason": _("What is wrong?"),
+            "message": _("What should we change?"),
+            "reporter_email": _("Your email (optional)"),
+        }
+        help_texts = {
+            "message": _("e.g. the new phone number or the new times"),
+            "reporter_email": _("Only if we may ask you a question about it."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = ChangeReport.Reason.choices  # radio buttons: no blank
 
 
 class PartnerOfferForm(OfferContentForm):
-    """A partner edits an offer of their own provider."""
+    """A partner edits an offer of their own provider (``instance``); the provider stays."""
 
     SECTIONS = [
         OfferContentForm.SECTIONS[0],
         (_("Where"), ["locations", "citywide", "outreach", "online", "districts"]),
         *OfferContentForm.SECTIONS[2:],
     ]
+    PLACE_FIELD = "locations"
 
-    locations = BoundedModelMultipleChoiceField(
-        queryset=Location.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Places"),
-    )
+    class Meta(OfferContentForm.Meta):
+        fields = [*OfferContentForm.Meta.fields, "locations"]
+        field_classes = {"locations": BoundedModelMultipleChoiceField}
+        widgets = {**OfferContentForm.Meta.widgets, "locations": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, offer, **kwargs):
-        self.offer = offer
-        initial = {
-            name: getattr(offer, name)
-            for name in self.base_fields
-            if hasattr(offer, name)
-            and name not in {"districts", "topics", "target_groups", "languages", "locations"}
-        }
-        initial["registration_required"] = "yes" if offer.registration_required else "no"
-        initial["age_from"] = choice_from_months(offer.min_age_months, upper=False)
-        initial["age_to"] = choice_from_months(offer.max_age_months, upper=True)
-        for relation in ("districts", "topics", "target_groups", "languages", "locations"):
-            initial[relation] = list(getattr(offer, relation).all())
-        super().__init__(*args, initial=initial, **kwargs)
-        self.fields["locations"].queryset = offer.provider.locations.all()
+    def __init__(self, *args, instance, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        self.fields["locations"].queryset = instance.provider.locations.all()
 
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("locations") and not self.place_given(cleaned):
-            self.add_error(
-                "locations",
-                _("Choose a place, or tick “whole city”, “comes to the family” or “online”."),
-            )
-        return cleaned
+    def places(self, cleaned):
+        return cleaned.get("locations")

@@ -39,10 +39,10 @@ def edit_offer(request, pk):
     offer = get_object_or_404(
         Offer.objects.exclude(status=Offer.Status.ARCHIVED), pk=pk, provider=provider
     )
-    form = PartnerOfferForm(request.POST or None, offer=offer)
+    form = PartnerOfferForm(request.POST or None, instance=offer)
     if request.method == "POST" and form.is_valid():
         was_published = offer.status == Offer.Status.PUBLISHED
-        moderation.save_partner_edit(offer, form.cleaned_data, request.user, request)
+        moderation.save_partner_edit(offer, form.relations(), request.user, request)
         if was_published:
             messages.success(
                 request,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from contributions.forms import ChangeReportForm, SubmissionForm
 from contributions.ratelimit import change_report_limit, submission_limit
 from offers import moderation
-from offers.models import Offer, new_reference
+from offers.models import ChangeReport, Offer, new_reference
 
 # The confirmation page shows the reference number from a signed token in its
 # address, so it needs no session (and no cookie).
@@ -60,7 +60,7 @@ def submit_offer(request):
         request,
         form,
         submission_limit,
-        lambda: moderation.submit_offer(form.cleaned_data, request),
+        lambda: moderation.submit_offer(form.instance, form.relations(), form.submission, request),
         thanks,
     )
     if isinstance(outcome, HttpResponse):
@@ -84,12 +84,12 @@ def submission_thanks(request, token):
 @require_form_methods
 def report_change(request, slug):
     offer = get_object_or_404(Offer.objects.published(), slug=slug)
-    form = ChangeReportForm(request.POST or None)
+    form = ChangeReportForm(request.POST or None, instance=ChangeReport(offer=offer))
     outcome = _process(
         request,
         form,
         change_report_limit,
-        lambda: moderation.report_change(offer, form.cleaned_data, request),
+        lambda: moderation.report_change(form.instance, request),
         lambda report: redirect("contributions:change_report_thanks", slug=offer.slug),
     )
     if isinstance(outcome, HttpResponse):

@@ -1,7 +1,7 @@
 from django.core.validators import validate_email
 from django.db import models
 
-from offers.validators import deliverable_email, multi_line, single_line
+from offers.validators import deliverable_email, multi_line, no_html, phone_number, single_line
 
 
 class HttpsURLField(models.URLField):
@@ -20,10 +20,16 @@ class EmailAddressField(models.EmailField):
 class LineField(models.CharField):
     """A single line of text: a name, a title, an address, a phone number."""
 
-    default_validators = [single_line]
+    default_validators = [single_line, no_html]
+
+
+class PhoneField(LineField):
+    """A phone number as people dial it: digits, spaces and + - / ( )."""
+
+    default_validators = [single_line, phone_number]
 
 
 class TextField(models.TextField):
     """Text of several lines, without control characters other than line breaks and tabs."""
 
-    default_validators = [multi_line]
+    default_validators = [multi_line, no_html]

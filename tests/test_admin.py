@@ -182,7 +182,7 @@ def test_admin_refuses_an_offer_without_any_place(coordinator_client):
     )
 
     assert response.status_code == 200
-    assert "Wählen Sie mindestens einen Standort" in response.content.decode()
+    assert "Geben Sie mindestens einen Ort an" in response.content.decode()
     assert not Offer.objects.filter(slug="ohne-ort").exists()
 
 

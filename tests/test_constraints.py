@@ -143,12 +143,28 @@ def test_summary_longer_than_300_characters_is_refused_by_forms():
     assert "summary" in excinfo.value.message_dict
 
 
+def test_the_model_refuses_html_and_odd_phone_numbers_for_every_form_and_the_admin():
+    offer = make_offer()
+    offer.title = "<b>Krabbelgruppe</b>"
+    offer.description = "Mehr unter <a href=x>hier</a>"
+    offer.contact_phone = "ruf mich an"
+    offer.schedule = "Für Kinder <3 Jahren, dienstags"  # a lone "<" is text
+
+    with translation.override("de"), pytest.raises(ValidationError) as excinfo:
+        offer.full_clean()
+
+    errors = excinfo.value.message_dict
+    assert sorted(errors) == ["contact_phone", "description", "title"]
+    assert "ohne HTML-Code" in errors["title"][0]
+    assert "nur mit Ziffern" in errors["contact_phone"][0]
+
+
 def test_an_offer_needs_a_place_or_a_way_to_reach_families():
     with translation.override("de"), pytest.raises(ValidationError) as excinfo:
         Offer.validate_place(locations=[], citywide=False, outreach=False, online=False)
 
     assert excinfo.value.messages == [
-        "Wählen Sie mindestens einen Standort oder geben Sie an, dass das Angebot "
+        "Geben Sie mindestens einen Ort an oder kreuzen Sie an, dass das Angebot "
         "stadtweit gilt, zur Familie kommt oder online stattfindet."
     ]
     Offer.validate_place(locations=[], citywide=False, outreach=False, online=True)

@@ -6,8 +6,9 @@ from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contributions.forms import HTML_TAG, PartnerOfferForm, SubmissionForm
+from contributions.forms import PartnerOfferForm, SubmissionForm
 from offers.models import ChangeReport, Offer, Submission
+from offers.validators import HTML_TAG
 from tests.factories import make_offer
 from tests.test_submissions import valid_submission
 

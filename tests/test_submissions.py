@@ -1,15 +1,18 @@
 """Partners submit offers and report changes; coordinators moderate."""
 
+import datetime
 import re
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from offers.models import ChangeReport, Location, Offer, Provider, Submission
 from tests.conftest import log_in
 from tests.factories import make_offer, make_provider, make_user
+from tests.html_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +47,8 @@ def valid_submission(**changes):
         "proposed_postal_code": "46147",
         "proposed_neighbourhood": "holten",
         "districts": [],
-        "age_from": "0",
-        "age_to": "1",
+        "min_age_months": "0",
+        "max_age_months": "1",
         "target_groups": ["eltern"],
         "topics": ["fruehe-hilfen"],
         "languages": [],
@@ -184,16 +187,20 @@ def test_submission_for_a_listed_provider_without_a_fixed_place(client):
         ({"submitter_email": "keine-adresse"}, "submitter_email", "gültige E-Mail-Adresse"),
         ({"contact_phone": "ruf mich an"}, "contact_phone", "nur mit Ziffern"),
         (
-            {"age_from": "6", "age_to": "2"},
-            "age_to",
+            {"min_age_months": "6", "max_age_months": "2"},
+            "max_age_months",
             "Das Höchstalter darf nicht unter dem Mindestalter liegen.",
         ),
         ({"valid_from": "2026-05-01", "valid_until": "2026-04-01"}, "valid_until", "Das Enddatum"),
-        ({"proposed_provider_name": ""}, "provider", "Wählen Sie den Träger aus der Liste"),
+        (
+            {"proposed_provider_name": ""},
+            "proposed_provider_name",
+            "Wählen Sie den Träger aus der Liste",
+        ),
         (
             {"proposed_street": "", "proposed_postal_code": ""},
             "proposed_street",
-            "Geben Sie die Adresse des Ortes an",
+            "Geben Sie mindestens einen Ort an",
         ),
         ({"proposed_postal_code": "4614"}, "proposed_postal_code", "fünfstellige Postleitzahl"),
         ({"topics": []}, "topics", "Dieses Feld ist zwingend erforderlich."),
@@ -414,8 +421,8 @@ def partner_form_data(offer, **changes):
         "summary": offer.summary,
         "description": "",
         "citywide": "on",
-        "age_from": "",
-        "age_to": "",
+        "min_age_months": "",
+        "max_age_months": "",
         "target_groups": [g.slug for g in offer.target_groups.all()],
         "topics": [t.slug for t in offer.topics.all()],
         "schedule": "",
@@ -492,7 +499,7 @@ def test_partner_edit_with_bad_input_keeps_it_and_explains(client, partner):
 
     assert response.status_code == 400
     html = response.content.decode()
-    assert "ohne HTML-Code" in html and "Wählen Sie einen Ort" in html
+    assert "ohne HTML-Code" in html and "Geben Sie mindestens einen Ort an" in html
     own.refresh_from_db()
     assert own.title == "Eigenes"
     assert Location.objects.count() == 0
@@ -535,3 +542,52 @@ def test_partner_form_refuses_impossible_place_numbers(client, partner):
 
     assert response.status_code == 400
     assert "locations" in response.context["form"].errors
+
+
+def test_a_partner_who_saves_the_form_unchanged_changes_nothing(client, partner):
+    """Every value the form shows (ages in years, dates, yes/no, places) comes back as it was."""
+    provider = partner.partner_account.provider
+    place = Location.objects.create(
+        provider=provider, name="Familienzentrum", street="Marktstraße 1", postal_code="46045"
+    )
+    own = make_offer(
+        title="Eigenes",
+        provider=provider,
+        status=Offer.Status.SUBMITTED,
+        description="Erste Zeile.\nZweite Zeile.",
+        min_age_months=-9,
+        max_age_months=35,
+        registration_required=True,
+        valid_from=datetime.date(2026, 9, 1),
+        valid_until=datetime.date(2027, 7, 31),
+        contact_phone="0208 000-4711",
+        locations=[place],
+        districts=["alstaden-lirich"],
+        languages=("de", "tr"),
+    )
+    client.force_login(partner)
+    url = f"/partner/angebote/{own.pk}/bearbeiten/"
+    before = model_to_dict(Offer.objects.get(pk=own.pk))
+
+    shown = form_data(client.get(url).content.decode(), url)
+    # A date input only shows what it can parse: ISO dates, whatever the site's language.
+    assert shown["valid_from"] == ["2026-09-01"]
+    response = client.post(url, shown)
+
+    assert response.status_code == 302
+    after = model_to_dict(Offer.objects.get(pk=own.pk))
+    assert after == before
+    assert after["min_age_months"] == -9 and after["max_age_months"] == 35
+    assert after["valid_from"] == datetime.date(2026, 9, 1) and after["registration_required"]
+
+
+def test_a_submission_with_a_street_needs_its_postal_code_and_the_reverse(client):
+    response = client.post(SUBMIT, valid_submission(proposed_postal_code=""))
+
+    assert response.status_code == 400
+    assert "Straße und Postleitzahl" in " ".join(
+        response.context["form"].errors["proposed_postal_code"]
+    )
+    response = client.post(SUBMIT, valid_submission(proposed_street=""))
+    assert "Straße und Postleitzahl" in " ".join(response.context["form"].errors["proposed_street"])
+    assert not Offer.objects.exists()

@@ -14,6 +14,7 @@ from offers.models.common import unique_slug
 from offers.models.offers import Offer
 from offers.models.places import Neighbourhood
 from offers.models.providers import Location, Provider, ProviderKind
+from offers.validators import german_postal_code
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out on the phone
 
@@ -57,7 +58,12 @@ class Submission(models.Model):
     proposed_provider_website = HttpsURLField(_("website of the proposed provider"), blank=True)
     proposed_location_name = LineField(_("proposed place"), max_length=200, blank=True)
     proposed_street = LineField(_("street and number"), max_length=200, blank=True)
-    proposed_postal_code = LineField(_("postal code"), max_length=5, blank=True)
+    proposed_postal_code = LineField(
+        _("postal code"),
+        max_length=5,
+        blank=True,
+        validators=[german_postal_code],
+    )
     proposed_neighbourhood = models.ForeignKey(
         Neighbourhood,
         on_delete=models.SET_NULL,
@@ -100,6 +106,21 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.reference}: {self.offer}"
+
+    def clean(self):
+        """A submission names its provider and, if it gives an address, all of it."""
+        errors = {}
+        offer = getattr(self, "offer", None)
+        if offer is not None and offer.provider_id is None and not self.proposed_provider_name:
+            errors["proposed_provider_name"] = _(
+                "Choose the provider from the list or enter a new one."
+            )
+        if self.proposed_street and not self.proposed_postal_code:
+            errors["proposed_postal_code"] = _("Please give street and postal code of the place.")
+        if self.proposed_postal_code and not self.proposed_street:
+            errors["proposed_street"] = _("Please give street and postal code of the place.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def proposes_place(self):
@@ -163,7 +184,7 @@ class ChangeReport(models.Model):
         Offer, on_delete=models.CASCADE, related_name="change_reports", verbose_name=_("offer")
     )
     reason = models.CharField(_("reason"), max_length=10, choices=ChangeReportReason)
-    message = TextField(_("message"), blank=True)
+    message = TextField(_("message"), max_length=2000, blank=True)
     reporter_email = EmailAddressField(_("email for questions"), blank=True)
     status = models.CharField(
         _("status"),

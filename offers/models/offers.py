@@ -16,14 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from offers.ages import MAX_AGE_MONTHS, PREGNANCY_START_MONTHS, describe_age_range
-from offers.fields import EmailAddressField, HttpsURLField, LineField, TextField
+from offers.fields import EmailAddressField, HttpsURLField, LineField, PhoneField, TextField
 from offers.models.common import pk_of as _pk
 from offers.models.common import slug_constraint
 from offers.models.places import District
 from offers.models.providers import Location, Provider
 from offers.models.vocabulary import Language, TargetGroup, Topic
 from offers.search import SearchDocument, SearchDocumentField, search_offers
-from offers.validators import multi_line
+from offers.validators import multi_line, no_html
 
 VERIFICATION_INTERVAL_DAYS = 365
 
@@ -173,17 +173,21 @@ class Offer(models.Model):
     Status = OfferStatus
     Cost = OfferCost
 
-    title = LineField(_("title"), max_length=200)
+    title = LineField(
+        _("title"),
+        max_length=200,
+        help_text=_("Short and clear, e.g. “Krabbelgruppe in Lirich”."),
+    )
     slug = models.SlugField(_("slug"), max_length=220)
     summary = models.CharField(
         _("summary"),
-        validators=[multi_line],
+        validators=[multi_line, no_html],
         max_length=300,
         help_text=_(
             "One or two sentences in plain language, shown in lists (at most 300 characters)."
         ),
     )
-    description = TextField(_("description"), blank=True)
+    description = TextField(_("description"), max_length=5000, blank=True)
     provider = models.ForeignKey(
         Provider,
         on_delete=models.PROTECT,
@@ -258,14 +262,20 @@ class Offer(models.Model):
     )
     schedule = TextField(
         _("schedule"),
+        max_length=1000,
         blank=True,
         help_text=_("When it takes place, in words, e.g. 'Tuesdays 9–11'."),
     )
     contact_name = LineField(_("contact person"), max_length=120, blank=True)
-    contact_phone = LineField(_("contact phone"), max_length=40, blank=True)
+    contact_phone = PhoneField(_("contact phone"), max_length=40, blank=True)
     contact_email = EmailAddressField(_("contact email"), blank=True)
     website = HttpsURLField(_("website"), blank=True)
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_from = models.DateField(
+        _("valid from"),
+        null=True,
+        blank=True,
+        help_text=_("Only for offers that start later, e.g. a course."),
+    )
     valid_until = models.DateField(
         _("valid until"),
         null=True,
@@ -377,12 +387,13 @@ class Offer(models.Model):
     def validate_place(locations, citywide, outreach, online):
         """An offer happens somewhere: at a location, citywide, at home or online.
 
-        Many-to-many values are only known to forms, so forms call this from clean().
+        Many-to-many values are only known to forms, so forms call this from clean():
+        the admin with the chosen locations, the submission form with the proposed address.
         """
         if not locations and not (citywide or outreach or online):
             raise ValidationError(
                 _(
-                    "Choose at least one location, or say that the offer is citywide, "
+                    "Give at least one place, or tick that the offer is citywide, "
                     "comes to the family or takes place online."
                 ),
                 code="no_place",

@@ -1,13 +1,14 @@
 """Who and where: providers (Träger) and their locations."""
 
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from offers.fields import EmailAddressField, HttpsURLField, LineField, TextField
+from offers.fields import EmailAddressField, HttpsURLField, LineField, PhoneField, TextField
 from offers.models.common import slug_constraint
 from offers.models.places import Neighbourhood
+from offers.validators import german_postal_code
 
 
 class ProviderKind(models.TextChoices):
@@ -33,7 +34,7 @@ class Provider(models.Model):
     description = TextField(_("description"), blank=True)
     website = HttpsURLField(_("website"), blank=True)
     email = EmailAddressField(_("email"), blank=True)
-    phone = LineField(_("phone"), max_length=40, blank=True)
+    phone = PhoneField(_("phone"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -63,7 +64,7 @@ class Location(models.Model):
     postal_code = LineField(
         _("postal code"),
         max_length=5,
-        validators=[RegexValidator(r"^[0-9]{5}\Z", _("Enter a postal code of five digits."))],
+        validators=[german_postal_code],
     )
     city = LineField(_("city"), max_length=100, default="Oberhausen")
     neighbourhood = models.ForeignKey(
