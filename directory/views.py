@@ -8,8 +8,9 @@ from django.views.decorators.http import require_safe
 
 from directory.cache import cache_public_page, cached
 from directory.chain import chain_matrix
-from directory.facets import build_facets, flag_counts, through_counts
+from directory.facets import through_counts
 from directory.filters import OfferFilter
+from directory.panel import FilterPanel
 from directory.schema_org import offer_structured_data
 from networks.models import Membership, Network
 from offers.ages import AGE_RANGES
@@ -66,30 +67,15 @@ class CountedPaginator(Paginator):
 @cache_public_page
 def offer_list(request):
     filterset = OfferFilter(request.GET or None, queryset=Offer.objects.published())
-    total, facets, flags = cached(
-        ("list", filterset.cache_key()),
-        lambda: (filterset.qs.count(), build_facets(filterset), flag_counts(filterset)),
-    )
-    for facet in facets:
-        facet.errors = list(filterset.form.errors.get(facet.name, []))
-    paginator = CountedPaginator(filterset.sorted_qs().with_related(), OFFERS_PER_PAGE, total)
-    page = paginator.get_page(request.GET.get("page"))
-    active = _active_filters(request, filterset)
+    panel = FilterPanel(filterset, request.GET)
+    paginator = CountedPaginator(filterset.sorted_qs().with_related(), OFFERS_PER_PAGE, panel.total)
     context = {
         "filterset": filterset,
         "form": filterset.form,
-        "page": page,
-        "total": total,
-        "facets": facets,
-        "flag_counts": flags,
-        "active_filters": active,
-        "searching": "q" in filterset.active,
+        "panel": panel,
+        "page": paginator.get_page(request.GET.get("page")),
         "section": "offers",
     }
-    if page.paginator.count == 0 and active:
-        context["loosen"] = [
-            (item, filterset.queryset_without(item["name"]).count()) for item in active
-        ]
     template = (
         "directory/_directory.html"
         if request.headers.get(PARTIAL_HEADER)
@@ -98,39 +84,6 @@ def offer_list(request):
     response = render(request, template, context)
     patch_vary_headers(response, [PARTIAL_HEADER])
     return response
-
-
-def _active_filters(request, filterset):
-    """Each active filter with a link that removes just it (and the page number)."""
-    items = []
-    for name, value in filterset.active.items():
-        remaining = request.GET.copy()
-        remaining.pop(name, None)
-        remaining.pop("page", None)
-        field = filterset.form.fields[name]
-        if name == "alter":
-            shown = dict(_flat_choices(field.choices)).get(value, value)
-        elif name in OfferFilter.FLAGS:
-            shown = None
-        else:
-            shown = value
-        items.append(
-            {
-                "name": name,
-                "label": field.label,
-                "value": shown,
-                "remove_url": f"?{remaining.urlencode()}" if remaining else "?",
-            }
-        )
-    return items
-
-
-def _flat_choices(choices):
-    for value, label in choices:
-        if isinstance(label, (list, tuple)):
-            yield from label
-        else:
-            yield value, label
 
 
 @require_safe

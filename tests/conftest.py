@@ -1,4 +1,7 @@
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connections, transaction
 from django.test import Client, TestCase
 
 from tests.factories import make_user
@@ -32,6 +35,35 @@ def committed(django_capture_on_commit_callbacks):
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def _demo_data_for_the_module(django_db_setup, django_db_blocker):
+    """The demo data set, loaded once per test module in a transaction rolled back at its end.
+
+    Each test runs inside it in a savepoint of its own (pytest-django's ``db``),
+    so what one test changes is gone for the next, and the demo rows are gone
+    for the next module. Loading costs seconds; a module of read-only tests
+    pays it once.
+    """
+    with django_db_blocker.unblock():
+        atomics = {alias: transaction.atomic(using=alias) for alias in connections}
+        for atomic in atomics.values():
+            atomic.__enter__()
+        try:
+            call_command("load_demo_data", verbosity=0)
+            cache.clear()  # counts cached before the load are not the demo's
+            yield
+        finally:
+            for alias, atomic in atomics.items():
+                transaction.set_rollback(True, using=alias)
+                atomic.__exit__(None, None, None)
+            cache.clear()
+
+
+@pytest.fixture
+def demo(_demo_data_for_the_module, db):
+    """The demo data set (see ``_demo_data_for_the_module``); a test may change it freely."""
 
 
 @pytest.fixture

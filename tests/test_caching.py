@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def total(client, **params):
-    return client.get("/angebote/", params).context["total"]
+    return client.get("/angebote/", params).context["panel"].total
 
 
 def chain_count(client, topic, phase_index):
@@ -23,7 +23,7 @@ def chain_count(client, topic, phase_index):
 
 
 def topic_count(client, slug):
-    facets = {f.name: f for f in client.get("/angebote/").context["facets"]}
+    facets = {f.name: f for f in client.get("/angebote/").context["panel"].facets}
     return {o.value: o.count for o in facets["thema"].options}[slug]
 
 
@@ -80,7 +80,7 @@ def test_vocabulary_changes_show_up_at_once(client, committed):
 
     labels = [
         o.label
-        for f in client.get("/angebote/").context["facets"]
+        for f in client.get("/angebote/").context["panel"].facets
         if f.name == "thema"
         for o in f.options
     ]

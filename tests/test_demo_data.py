@@ -1,7 +1,7 @@
 import re
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db.models import Count
 
 from demo.loader import generate_offers
@@ -16,7 +16,6 @@ from offers.models import (
     Submission,
     Topic,
 )
-from tests.conftest import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +29,6 @@ def snapshot():
         through = getattr(Offer, relation).through
         rows[relation] = sorted(map(repr, through.objects.values_list()))
     return rows
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo_data", verbosity=0)
 
 
 def test_demo_data_is_a_realistic_city(demo):
@@ -120,24 +114,6 @@ def test_generated_offers_are_searchable(demo):
     assert offer in Offer.objects.search(word)
 
 
-def test_demo_login_is_refused_without_debug(db, settings):
-    settings.DEBUG = False
-
-    with pytest.raises(CommandError, match="DEBUG is off"):
-        call_command("load_demo_data", demo_login=True, verbosity=0)
-
-
-def test_demo_login_opens_the_admin(db, settings, client):
-    settings.DEBUG = True
-    call_command("load_demo_data", demo_login=True, verbosity=0)
-
-    assert log_in(client, "koordination", "oberhausen-demo")
-    response = client.get("/admin/offers/offer/")
-    assert response.status_code == 200
-    assert log_in(client, "partner", "oberhausen-demo", url="/partner/anmelden/")
-    assert "Familienzentrum Sonnenblume" in client.get("/partner/").content.decode()
-
-
 def test_demo_moderation_queue_is_not_empty(demo):
     assert (
         Submission.objects.pending().count()
@@ -154,15 +130,3 @@ def test_generated_offers_are_inserted_in_bulk(demo, django_assert_max_num_queri
         added = generate_offers(600, batch_size=200)
 
     assert added == 600
-
-
-def test_demo_data_restores_missing_vocabulary_but_keeps_edits(db):
-    from offers.models import Neighbourhood
-
-    Topic.objects.filter(slug="sport").update(name="Sport und Bewegung")
-    Neighbourhood.objects.filter(slug="holten").delete()
-
-    call_command("load_demo_data", verbosity=0)
-
-    assert Topic.objects.get(slug="sport").name == "Sport und Bewegung"
-    assert Neighbourhood.objects.get(slug="holten").district.slug == "sterkrade-nord"

@@ -5,7 +5,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from tests.pages import form_error_urls, page_type_urls
 from tests.tools import VNU, require_tools
@@ -13,9 +12,8 @@ from tests.tools import VNU, require_tools
 pytestmark = pytest.mark.django_db
 
 
-def test_every_page_type_is_valid_html(client, tmp_path):
+def test_every_page_type_is_valid_html(client, demo, tmp_path):
     require_tools(VNU, commands=["java"])
-    call_command("load_demo_data", verbosity=0)
     files = []
     for name, url in page_type_urls().items():
         response = client.get(url)

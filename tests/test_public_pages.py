@@ -20,7 +20,7 @@ def shown_titles(response):
 
 
 def facet(response, name):
-    return {f.name: f for f in response.context["facets"]}[name]
+    return {f.name: f for f in response.context["panel"].facets}[name]
 
 
 def option_counts(response, name):
@@ -142,7 +142,7 @@ def test_unpublished_offers_are_not_counted(client, hidden_offers):
 
     response = client.get(LIST)
 
-    assert response.context["total"] == 1
+    assert response.context["panel"].total == 1
     assert option_counts(response, "thema")["bildung"] == 1
     assert option_counts(response, "alter")["0"] == 1
     assert sum(option_counts(response, "traeger").values()) == 1
@@ -242,7 +242,7 @@ def test_option_counts_answer_what_if_i_chose_this(client):
     assert option_counts(response, "thema")["bildung"] == 1
     assert option_counts(response, "alter")["12"] == 1
     assert option_counts(response, "alter")["2"] == 1
-    assert response.context["flag_counts"]["kostenlos"] == 1
+    assert response.context["panel"].flag_counts["kostenlos"] == 1
     assert "Sport (1)" in response.content.decode()
 
 
@@ -251,7 +251,7 @@ def test_active_filters_are_removable_one_by_one(client):
 
     response = client.get(LIST, {"thema": "sport", "sozialraum": "osterfeld", "page": 1})
 
-    links = {item["name"]: item["remove_url"] for item in response.context["active_filters"]}
+    links = {chip.name: chip.remove_url for chip in response.context["panel"].chips}
     assert links == {"thema": "?sozialraum=osterfeld", "sozialraum": "?thema=sport"}
     html = response.content.decode()
     assert 'href="?sozialraum=osterfeld"' in html and "Thema: Sport" in html
@@ -265,7 +265,7 @@ def test_empty_result_explains_itself_and_offers_to_loosen(client):
     html = response.content.decode()
     assert "Kein Angebot passt zu allen Ihren Filtern." in html
     assert "ohne „Sozialraum“" in html and "1 Angebot" in html
-    assert dict((item["name"], count) for item, count in response.context["loosen"]) == {
+    assert dict((chip.name, count) for chip, count in response.context["panel"].loosen) == {
         "thema": 0,
         "sozialraum": 1,
     }

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.test import override_settings
 
 from tests.factories import make_user
@@ -18,11 +17,6 @@ pytestmark = pytest.mark.django_db
 
 PROJECT = Path(__file__).resolve().parent.parent
 FORM_PAGES = {"submit", "report-change", "partner-login"}
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo_data", verbosity=0)
 
 
 def csp_directives(response):

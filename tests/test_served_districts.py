@@ -56,7 +56,7 @@ def test_list_filter_and_its_counts_follow_the_place(client, holten_offer):
     assert [offer.title for offer in response.context["page"].object_list] == ["Babytreff Holten"]
     counts = {
         option.value: option.count
-        for facet in client.get("/angebote/").context["facets"]
+        for facet in client.get("/angebote/").context["panel"].facets
         if facet.name == "sozialraum"
         for option in facet.options
     }
