@@ -1443,3 +1443,19 @@ CHANGE_REPORTS = [
     ("times", "Das Angebot findet jetzt mittwochs statt, nicht mehr dienstags."),
     ("ended", "Der Kurs ist im Sommer ausgelaufen."),
 ]
+
+# Neighbourhood offers that a second provider in the same Sozialraum runs as well:
+# the steering area shows them as possible parallel offers.
+PARALLEL_OFFERS = {("krabbelgruppe", "osterfeld"), ("elterncafe", "sterkrade-mitte")}
+
+# Numbers of children for the steering area (invented, of a plausible size for a
+# city of about 210 000: some 1 900 births a year), and each Sozialraum's share.
+BIRTHS_PER_YEAR = 1900
+CHILDREN_SHARE = {
+    "alstaden-lirich": 0.14,
+    "mitte-styrum": 0.22,
+    "oberhausen-ost": 0.17,
+    "osterfeld": 0.16,
+    "sterkrade-mitte": 0.17,
+    "sterkrade-nord": 0.14,
+}

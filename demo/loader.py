@@ -32,6 +32,7 @@ from offers.models import (
 )
 from offers.text import german_slugify
 from offers.vocabulary import load_vocabulary
+from steering.models import ChildPopulation
 
 GENERATED_SLUG_PREFIX = "generiert-"
 # A few neighbourhood offers are left out on purpose: the chain matrix should show gaps.
@@ -61,6 +62,7 @@ def load_demo_data(today=None):
         offers_by_key = _load_offers(providers, locations, today, stats)
         _load_networks(providers, offers_by_key, stats)
         _load_moderation_queue(today)
+        _load_child_population(today.year - 1)
     return stats
 
 
@@ -248,6 +250,14 @@ def _load_offers(providers, locations, today, stats):
             )
             stats.offers += created
             offers_by_key.setdefault(key, []).append(offer)
+            if (key, district.slug) in content.PARALLEL_OFFERS:
+                stats.offers += _load_parallel_offer(
+                    fields,
+                    location,
+                    district_locations,
+                    relations(topics, groups, languages, [], [district]),
+                    now,
+                )
 
     for (
         key,
@@ -282,6 +292,26 @@ def _load_offers(providers, locations, today, stats):
         stats.offers += created
         offers_by_key.setdefault(key, []).append(offer)
     return offers_by_key
+
+
+def _load_parallel_offer(fields, location, district_locations, relations, now):
+    """The same kind of offer by another provider nearby: the steering area's parallel offers."""
+    other = next(
+        (loc for loc in district_locations if loc.provider_id != location.provider_id), None
+    )
+    if other is None:
+        return 0
+    title = fields["title"].replace(location.name, other.name)
+    fields = {
+        **fields,
+        "title": title,
+        "provider": other.provider,
+        "status": Offer.Status.PUBLISHED,
+        "published_at": now,
+        "valid_until": None,
+    }
+    _, created = _create_offer(fields, german_slugify(title), {**relations, "locations": [other]})
+    return created
 
 
 def _load_networks(providers, offers_by_key, stats):
@@ -350,6 +380,27 @@ def _load_moderation_queue(today):
 
 
 # --- Load-test offers ---------------------------------------------------------------
+
+
+def _load_child_population(year):
+    """Plausible, invented numbers of children per Sozialraum and phase, marked as demo."""
+    districts = {district.slug: district for district in District.objects.all()}
+    for phase in AgePhase.objects.all():
+        # Births count once for pregnancy; otherwise the years the phase spans.
+        years = 1 if phase.max_months < 0 else (phase.max_months - phase.min_months + 1) / 12
+        for slug, share in content.CHILDREN_SHARE.items():
+            if slug not in districts:
+                continue
+            jitter = random.Random(f"children-{year}-{slug}-{phase.slug}").uniform(0.92, 1.08)
+            ChildPopulation.objects.get_or_create(
+                year=year,
+                district=districts[slug],
+                phase=phase,
+                defaults={
+                    "children": round(content.BIRTHS_PER_YEAR * years * share * jitter),
+                    "is_demo": True,
+                },
+            )
 
 
 def generate_offers(total, batch_size=2000, today=None, progress=None):

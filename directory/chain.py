@@ -3,9 +3,7 @@
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count
-
-from offers.models import Offer, age_overlap_q
+from offers.models import Offer
 
 
 @dataclass
@@ -20,33 +18,19 @@ class Cell:
 
 
 def chain_matrix(topics, phases, district=None):
-    """Rows of (topic, [Cell per phase]) in two aggregate queries in all."""
+    """Rows of (topic, [Cell per phase]) in one aggregate query."""
     offers = Offer.objects.published()
     if district is not None:
         offers = offers.in_district(district)
-    rows = (
-        Offer.topics.through.objects.filter(offer_id__in=offers.values("pk"))
-        .values("topic_id")
-        .annotate(
-            **{
-                f"phase_{phase.pk}": Count(
-                    "offer_id",
-                    filter=age_overlap_q(phase.min_months, phase.max_months, prefix="offer__"),
-                )
-                for phase in phases
-            }
-        )
-        .order_by()
-    )
-    counts = {row["topic_id"]: row for row in rows}
+    counts = offers.coverage("topics", phases)
     matrix = []
     for topic in topics:
-        row = counts.get(topic.pk, {})
         cells = []
         for phase in phases:
             params = {"thema": topic.slug, "phase": phase.slug}
             if district is not None:
                 params["sozialraum"] = district.slug
-            cells.append(Cell(phase, row.get(f"phase_{phase.pk}", 0), urlencode(params)))
+            count, _providers = counts.get((topic.pk, phase.pk), (0, 0))
+            cells.append(Cell(phase, count, urlencode(params)))
         matrix.append((topic, cells))
     return matrix

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "networks",
     "directory",
     "contributions",
+    "steering",
     "demo",
 ]
 

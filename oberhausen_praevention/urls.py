@@ -19,6 +19,8 @@ def page(template):
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The coordinators' steering area speaks German only, like the admin.
+    path("", include("steering.urls")),
     path("healthz", healthz, name="healthz"),
 ]
 

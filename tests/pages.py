@@ -42,3 +42,12 @@ def form_error_urls():
         "report-change-errors": f"{offer.get_absolute_url()}aenderung-melden/",
         "partner-login-errors": "/partner/anmelden/",
     }
+
+
+def steering_urls():
+    """The coordinators' pages (they need a coordinator's login)."""
+    return {
+        "steering-city": "/koordination/",
+        "steering-district-languages": "/koordination/?sozialraum=osterfeld&zeilen=sprache",
+        "steering-parallel": "/koordination/parallelangebote/",
+    }

@@ -16,10 +16,21 @@ from offers.models import (
     Submission,
     Topic,
 )
+from steering.coverage import DIMENSIONS, coverage
+from steering.models import ChildPopulation
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Provider, Location, Offer, Network, Membership, Submission, ChangeReport]
+MODELS = [
+    Provider,
+    Location,
+    Offer,
+    Network,
+    Membership,
+    Submission,
+    ChangeReport,
+    ChildPopulation,
+]
 
 
 def snapshot():
@@ -130,3 +141,15 @@ def test_generated_offers_are_inserted_in_bulk(demo, django_assert_max_num_queri
         added = generate_offers(600, batch_size=200)
 
     assert added == 600
+
+
+def test_demo_data_gives_the_steering_area_something_to_show(demo):
+    city = coverage(DIMENSIONS["thema"])
+
+    assert city.totals["gaps"] > 0 and city.totals["thin"] > 0 and city.totals["parallel"] > 0
+    assert len(city.pairs) >= 2
+    assert city.year and city.demo_figures
+    assert not ChildPopulation.objects.filter(is_demo=False).exists()
+    # Plausible sizes: some 1 900 births a year in a city of 210 000.
+    births = ChildPopulation.objects.filter(year=city.year, phase__slug="schwangerschaft-geburt")
+    assert 1500 < sum(births.values_list("children", flat=True)) < 2300

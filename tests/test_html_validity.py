@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.pages import form_error_urls, page_type_urls
+from tests.factories import make_user
+from tests.pages import form_error_urls, page_type_urls, steering_urls
 from tests.tools import VNU, require_tools
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +22,14 @@ def test_every_page_type_is_valid_html(client, demo, tmp_path):
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)
         files.append(str(path))
+    client.force_login(make_user("koordinatorin", is_staff=True, groups=["Koordination"]))
+    for name, url in steering_urls().items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(response.content)
+        files.append(str(path))
+    client.logout()
     for name, url in form_error_urls().items():
         response = client.post(url, {})
         assert response.status_code in (200, 400), url

@@ -6,14 +6,15 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
-APPS = ["offers", "networks", "directory", "contributions", "demo"]
+APPS = ["offers", "networks", "directory", "contributions", "steering", "demo"]
 # What each app may import of the project's apps (besides itself).
 ALLOWED = {
     "offers": set(),
     "networks": {"offers"},
     "directory": {"offers", "networks"},
     "contributions": {"offers", "networks"},
-    "demo": {"offers", "networks", "directory", "contributions"},
+    "steering": {"offers", "networks"},
+    "demo": {"offers", "networks", "directory", "contributions", "steering"},
 }
 
 

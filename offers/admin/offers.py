@@ -13,8 +13,10 @@ from offers.models import (
     AgePhase,
     ChangeReport,
     District,
+    Language,
     Offer,
     Submission,
+    TargetGroup,
     Topic,
 )
 
@@ -24,12 +26,15 @@ class VocabularyFilter(admin.SimpleListFilter):
 
     model = None
     queryset_method = None
+    key = "slug"
 
     def lookups(self, request, model_admin):
-        return [(entry.slug, entry.name) for entry in self.model.objects.all()]
+        return [(getattr(entry, self.key), entry.name) for entry in self.model.objects.all()]
 
     def queryset(self, request, queryset):
-        entry = self.model.objects.filter(slug=self.value()).first() if self.value() else None
+        if not self.value():
+            return queryset
+        entry = self.model.objects.filter(**{self.key: self.value()}).first()
         return getattr(queryset, self.queryset_method)(entry) if entry else queryset
 
 
@@ -52,6 +57,34 @@ class TopicFilter(VocabularyFilter):
     parameter_name = "thema"
     model = Topic
     queryset_method = "with_topic"
+
+
+class TargetGroupFilter(VocabularyFilter):
+    title = _("target group")
+    parameter_name = "zielgruppe"
+    model = TargetGroup
+    queryset_method = "for_target_group"
+
+
+class LanguageFilter(VocabularyFilter):
+    title = _("language")
+    parameter_name = "sprache"
+    model = Language
+    queryset_method = "in_language"
+    key = "code"
+
+
+class PublicFilter(admin.SimpleListFilter):
+    """What families see: published and not expired (``published()``), unlike the status alone."""
+
+    title = _("on the public site")
+    parameter_name = "oeffentlich"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("shown now"))]
+
+    def queryset(self, request, queryset):
+        return queryset.published() if self.value() == "ja" else queryset
 
 
 class VerificationFilter(admin.SimpleListFilter):
@@ -161,9 +194,12 @@ class OfferAdmin(SimpleHistoryAdmin):
     list_select_related = ["provider"]
     list_filter = [
         "status",
+        PublicFilter,
         PhaseFilter,
         DistrictFilter,
         TopicFilter,
+        TargetGroupFilter,
+        LanguageFilter,
         VerificationFilter,
         "cost",
         ("provider", admin.RelatedOnlyFieldListFilter),

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +93,37 @@ class OfferQuerySet(models.QuerySet):
             offer_id__in=offers, location__neighbourhood__isnull=False
         ).values_list("offer_id", "location__neighbourhood__district_id")
         return named.union(placed)
+
+    def coverage(self, relation, phases):
+        """{(related id, phase id): (offers, providers)} for a many-to-many relation of Offer.
+
+        ``relation`` is "topics", "target_groups" or "languages": the rows of
+        the chain matrix. One aggregate query, whatever the number of offers.
+        """
+        through = getattr(Offer, relation).through
+        column = next(
+            field.attname
+            for field in through._meta.get_fields()
+            if field.many_to_one and field.related_model is not Offer
+        )
+        aggregates = {}
+        for phase in phases:
+            in_phase = age_overlap_q(phase.min_months, phase.max_months, prefix="offer__")
+            aggregates[f"offers_{phase.pk}"] = Count("offer_id", filter=in_phase)
+            aggregates[f"providers_{phase.pk}"] = Count(
+                "offer__provider_id", filter=in_phase, distinct=True
+            )
+        rows = (
+            through.objects.filter(offer_id__in=self.values("pk"))
+            .values(column)
+            .annotate(**aggregates)
+            .order_by()
+        )
+        return {
+            (row[column], phase.pk): (row[f"offers_{phase.pk}"], row[f"providers_{phase.pk}"])
+            for row in rows
+            for phase in phases
+        }
 
     def with_topic(self, topic):
         tagged = Offer.topics.through.objects.filter(offer_id=OuterRef("pk"), topic_id=_pk(topic))

@@ -37,6 +37,8 @@ def test_admin_works_under_the_policy(phone, site):
         f"/admin/offers/offer/{offer.pk}/change/",
         f"/admin/offers/offer/{offer.pk}/history/",
         "/admin/networks/network/add/",
+        "/koordination/",
+        "/koordination/parallelangebote/",
     ]:
         phone.goto(site + url)
         phone.wait_for_load_state("load")

@@ -1,0 +1,81 @@
+"""The steering area for coordinators: /koordination/ behind the admin login and a permission."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from offers.models import AgePhase, District
+from steering.coverage import coverage
+from steering.forms import PairFilterForm, ReviewForm, ScopeForm
+from steering.models import ParallelReview
+from steering.parallel import parallel_pairs
+
+PERMISSION = "steering.use_steering"
+
+
+def steering_required(view):
+    """Anonymous visitors get the admin login; a user without the permission a 403."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not request.user.has_perm(PERMISSION):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+@require_safe
+@steering_required
+def coverage_view(request):
+    form = ScopeForm(request.GET or None)
+    dimension, district = form.scope()
+    return render(
+        request,
+        "steering/coverage.html",
+        {"form": form, "coverage": coverage(dimension, district), "section": "steering"},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@steering_required
+def parallel_view(request):
+    review = ReviewForm(request.POST or None)
+    if request.method == "POST":
+        if review.is_valid():
+            ParallelReview.record(
+                review.cleaned_data["first"],
+                review.cleaned_data["second"],
+                by=request.user,
+                note=review.cleaned_data["note"],
+            )
+            messages.success(
+                request,
+                _("Marked as checked: “%(first)s” and “%(second)s” are no longer shown as a pair.")
+                % {
+                    "first": review.cleaned_data["first"],
+                    "second": review.cleaned_data["second"],
+                },
+            )
+            return redirect(request.get_full_path())
+        messages.error(request, _("This pair could not be marked; please reload the page."))
+    cell = PairFilterForm(request.GET or None)
+    pairs = [
+        pair
+        for pair in parallel_pairs(list(AgePhase.objects.all()), list(District.objects.all()))
+        if cell.matches(pair)
+    ]
+    return render(
+        request,
+        "steering/parallel.html",
+        {"pairs": pairs, "cell": cell, "section": "steering"},
+        status=400 if request.method == "POST" else 200,
+    )
