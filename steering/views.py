@@ -2,7 +2,8 @@
 
 from functools import wraps
 
-from django.contrib import messages
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -10,7 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from offers.models import AgePhase, District
+from offers.models import AgePhase, District, Offer
+from steering import exports
 from steering.coverage import coverage
 from steering.forms import PairFilterForm, ReviewForm, ScopeForm
 from steering.models import ParallelReview
@@ -43,6 +45,47 @@ def coverage_view(request):
         "steering/coverage.html",
         {"form": form, "coverage": coverage(dimension, district), "section": "steering"},
     )
+
+
+@require_safe
+@steering_required
+def coverage_print(request):
+    """The matrix alone, for A4 landscape."""
+    form = ScopeForm(request.GET or None)
+    dimension, district = form.scope()
+    return render(
+        request, "steering/coverage_print.html", {"coverage": coverage(dimension, district)}
+    )
+
+
+@require_safe
+@steering_required
+def coverage_export(request, format):
+    dimension, district = ScopeForm(request.GET or None).scope()
+    return exports.FORMATS[format](exports.coverage_table(coverage(dimension, district)))
+
+
+@require_safe
+@steering_required
+def offers_export(request, format):
+    """The admin's offer list as filtered there (the same query string), as a file."""
+    model_admin = admin.site.get_model_admin(Offer)
+    try:
+        changelist = model_admin.get_changelist_instance(request)
+    except IncorrectLookupParameters:
+        messages.error(request, _("These filters are not valid; please choose them again."))
+        return redirect("admin:offers_offer_changelist")
+    about = [
+        (str(spec.title), str(choice["display"]))
+        for spec in changelist.filter_specs
+        if spec.used_parameters
+        for choice in spec.choices(changelist)
+        if choice["selected"]
+    ]
+    if changelist.query:
+        about.append((_("Search"), changelist.query))
+    offers = changelist.get_queryset(request).with_related()
+    return exports.FORMATS[format](exports.offers_table(offers, about))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -50,4 +50,5 @@ def steering_urls():
         "steering-city": "/koordination/",
         "steering-district-languages": "/koordination/?sozialraum=osterfeld&zeilen=sprache",
         "steering-parallel": "/koordination/parallelangebote/",
+        "steering-print": "/koordination/druck/?zeilen=zielgruppe",
     }

@@ -1,5 +1,10 @@
 """Coordinators steer the chain: coverage matrix, parallel offers, numbers of children."""
 
+import codecs
+import csv
+import io
+
+import openpyxl
 import pytest
 
 from offers.models import AgePhase, District, Offer, PartnerAccount, Topic
@@ -199,3 +204,86 @@ def test_steering_pages_cost_a_fixed_number_of_queries(
         assert coordinator_client.get(COVERAGE).status_code == 200
     with django_assert_max_num_queries(22):
         assert coordinator_client.get(PARALLEL).status_code == 200
+
+
+def test_the_matrix_exports_as_csv_and_xlsx_with_the_same_numbers_as_the_page(
+    coordinator_client,
+):
+    babytreff(make_provider(name="Familienzentrum Sonnenblume"))
+    babytreff(make_provider(name="Büro für Chancengleichheit"), title="Krabbelgruppe", summary="x")
+    params = {"sozialraum": "osterfeld", "zeilen": "thema"}
+    page = cell(coordinator_client.get(COVERAGE, params), "Frühe Hilfen", "0-3")
+
+    response = coordinator_client.get("/koordination/abdeckung.csv", params)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "abdeckung-osterfeld-thema-" in response["Content-Disposition"]
+    raw = response.content
+    assert raw.startswith(codecs.BOM_UTF8)
+    lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert lines[0] == ["Abdeckung der Präventionskette"]
+    assert ["Sozialraum", "Osterfeld"] in lines and lines[3][0] == "Stand"
+    header = next(line for line in lines if line[:1] == ["Thema"])
+    row = next(line for line in lines if line[:1] == ["Frühe Hilfen"])
+    assert row[header.index("0–3 Jahre: Angebote")] == str(page.offers) == "2"
+    assert row[header.index("0–3 Jahre: Träger")] == str(page.providers) == "2"
+
+    response = coordinator_client.get("/koordination/abdeckung.xlsx", params)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    header = next(line for line in rows if line[0] == "Thema")
+    row = next(line for line in rows if line[0] == "Frühe Hilfen")
+    assert row[header.index("0–3 Jahre: Angebote")] == page.offers
+    assert row[header.index("0–3 Jahre: Träger")] == page.providers
+    assert ["Sozialraum", "Osterfeld"] == rows[1][:2]
+
+
+def test_the_admin_offer_list_exports_as_filtered_there(coordinator_client):
+    babytreff(make_provider(), title='=HYPERLINK("http://evil.example")')
+    babytreff(make_provider(), title="Zweites Angebot", summary="y")
+    make_offer(title="Sport", topics=["sport"])
+    changelist = "/admin/offers/offer/?oeffentlich=ja&thema=fruehe-hilfen"
+
+    html = coordinator_client.get(changelist).content.decode()
+    assert 'href="/koordination/angebote.xlsx?oeffentlich=ja&amp;thema=fruehe-hilfen"' in html
+    response = coordinator_client.get(
+        "/koordination/angebote.xlsx?oeffentlich=ja&thema=fruehe-hilfen"
+    )
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    assert ["Thema", "Frühe Hilfen"] in [row[:2] for row in rows]
+    titles = {row[0] for row in rows[rows.index(next(r for r in rows if r[0] == "Titel")) + 1 :]}
+    assert titles == {'=HYPERLINK("http://evil.example")', "Zweites Angebot"}
+    assert all(cell.data_type == "s" for line in sheet.iter_rows() for cell in line if cell.value)
+    csv_text = coordinator_client.get("/koordination/angebote.csv?thema=fruehe-hilfen").content
+    assert "'=HYPERLINK" in csv_text.decode("utf-8-sig")
+
+
+def test_exports_and_print_view_are_for_coordinators_only(client, coordinator):
+    for url in [
+        "/koordination/abdeckung.csv",
+        "/koordination/angebote.xlsx",
+        "/koordination/druck/",
+    ]:
+        assert client.get(url).status_code == 302
+    client.force_login(make_user("redaktion", is_staff=True))
+    for url in [
+        "/koordination/abdeckung.csv",
+        "/koordination/angebote.xlsx",
+        "/koordination/druck/",
+    ]:
+        assert client.get(url).status_code == 403
+    client.force_login(coordinator)
+    assert client.get("/koordination/abdeckung.pdf").status_code == 404
+    response = client.get("/koordination/angebote.csv?unbekannt=1")
+    assert response.status_code == 302 and response["Location"] == "/admin/offers/offer/"
+
+
+def test_the_print_view_shows_the_matrix_for_a4_landscape(coordinator_client):
+    babytreff(make_provider())
+
+    response = coordinator_client.get("/koordination/druck/", {"zeilen": "sprache"})
+
+    html = response.content.decode()
+    assert "print-landscape.css" in html and 'class="coverage"' in html
+    assert cell(response, "Deutsch", "0-3").offers == 1
