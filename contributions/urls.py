@@ -9,6 +9,7 @@ urlpatterns = [
     path("angebot-melden/", views.submit_offer, name="submit"),
     path("angebot-melden/danke/<str:token>/", views.submission_thanks, name="submission_thanks"),
     path("angebote/<slug:slug>/aenderung-melden/", views.report_change, name="report_change"),
+    path("angebot-pruefen/<str:token>/", views.review, name="review"),
     path(
         "angebote/<slug:slug>/aenderung-melden/danke/",
         views.change_report_thanks,

@@ -1,15 +1,26 @@
 """Partners bring offers in and report changes, without an account."""
 
+from urllib.parse import urlencode
+
 from django.core import signing
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from contributions.forms import ChangeReportForm, SubmissionForm
 from contributions.ratelimit import change_report_limit, submission_limit
-from offers import moderation
-from offers.models import ChangeReport, Offer, new_reference
+from offers import emails, moderation
+from offers.models import (
+    ChangeReport,
+    Offer,
+    ReviewAnswer,
+    ReviewLinkError,
+    ReviewRequest,
+    new_reference,
+)
 
 # The confirmation page shows the reference number from a signed token in its
 # address, so it needs no session (and no cookie).
@@ -81,15 +92,42 @@ def submission_thanks(request, token):
     )
 
 
+def _review_from(token, offer=None, lock=False):
+    """The open review request of a link, or None (also when it is for another offer)."""
+    try:
+        review = ReviewRequest.from_token(token, lock=lock)
+    except ReviewLinkError:
+        return None
+    return review if offer is None or review.offer_id == offer.pk else None
+
+
 @require_form_methods
 def report_change(request, slug):
-    offer = get_object_or_404(Offer.objects.published(), slug=slug)
-    form = ChangeReportForm(request.POST or None, instance=ChangeReport(offer=offer))
+    # From a review request's "Something has changed": the form starts from the entry
+    # (and works for an offer hidden as overdue: the answer is what brings it back).
+    token = request.GET.get("pruefung", "")
+    offer = get_object_or_404(Offer.objects.published(hide_overdue=not token), slug=slug)
+    review = _review_from(token, offer) if token else None
+    initial = {}
+    if review:
+        initial = {"reason": ChangeReport.Reason.OTHER, "reporter_email": review.email}
+    form = ChangeReportForm(
+        request.POST or None, instance=ChangeReport(offer=offer), initial=initial
+    )
+
+    def save():
+        with transaction.atomic():
+            report = moderation.report_change(form.instance, request)
+            answered = _review_from(token, offer, lock=True) if token else None
+            if answered:
+                answered.record_change_report(report)
+        return report
+
     outcome = _process(
         request,
         form,
         change_report_limit,
-        lambda: moderation.report_change(form.instance, request),
+        save,
         lambda report: redirect("contributions:change_report_thanks", slug=offer.slug),
     )
     if isinstance(outcome, HttpResponse):
@@ -97,7 +135,7 @@ def report_change(request, slug):
     return render(
         request,
         "contributions/report_change.html",
-        {"form": form, "offer": offer, "section": "offers"},
+        {"form": form, "offer": offer, "review": review, "section": "offers"},
         status=outcome,
     )
 
@@ -107,4 +145,55 @@ def change_report_thanks(request, slug):
     offer = get_object_or_404(Offer.objects.published(), slug=slug)
     return render(
         request, "contributions/report_change_thanks.html", {"offer": offer, "section": "offers"}
+    )
+
+
+REVIEW_PROBLEM_STATUS = {"invalid": 400, "expired": 410, "used": 410}
+
+
+@require_form_methods
+def review(request, token):
+    """ "Is this offer still up to date?": the page a review request links to.
+
+    Opening the page changes nothing (mail scanners open links too); only a
+    chosen answer does, once.
+    """
+    try:
+        review = ReviewRequest.from_token(token)
+    except ReviewLinkError as error:
+        return render(
+            request,
+            "contributions/review_problem.html",
+            {"reason": error.reason},
+            status=REVIEW_PROBLEM_STATUS[error.reason],
+        )
+    offer = review.offer
+    answer = request.POST.get("answer", "")
+    if request.method == "POST" and answer == ReviewAnswer.CHANGED:
+        url = reverse("contributions:report_change", kwargs={"slug": offer.slug})
+        return redirect(f"{url}?{urlencode({'pruefung': token})}")
+    if request.method == "POST" and answer in (ReviewAnswer.CONFIRMED, ReviewAnswer.ENDED):
+        with transaction.atomic():
+            locked = _review_from(token, lock=True)
+            if locked is None:  # answered a moment ago, in another tab
+                return render(
+                    request, "contributions/review_problem.html", {"reason": "used"}, status=410
+                )
+            if answer == ReviewAnswer.CONFIRMED:
+                locked.confirm()
+            else:
+                emails.change_report_to_coordinators(locked.report_ended(), request)
+        return render(
+            request, "contributions/review_thanks.html", {"offer": offer, "answer": answer}
+        )
+    return render(
+        request,
+        "contributions/review.html",
+        {
+            "review": review,
+            "offer": offer,
+            "answers": ReviewAnswer,
+            "error": request.method == "POST",
+        },
+        status=400 if request.method == "POST" else 200,
     )

@@ -6,6 +6,7 @@ silently running with a default.
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -41,6 +42,17 @@ def get_int(name, default, minimum=None):
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}.")
     return value
+
+
+def get_site_url(name, default):
+    """The public address of the site (scheme and host, no path), for links in emails."""
+    raw = os.environ.get(name, "").strip().rstrip("/") or default
+    if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", raw or ""):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not an address like https://praevention.example.org "
+            "(scheme and host, no path): set it to the site's public address."
+        )
+    return raw
 
 
 def get_list(name, default):

@@ -249,6 +249,17 @@ COORDINATION_EMAILS = env.get_list("COORDINATION_EMAILS", default=[])
 
 LOGIN_URL = "contributions:partner_login"
 
+# The public address, for links in emails sent without a request (review requests).
+# Default: the first of ALLOWED_HOSTS over https (http://127.0.0.1:8000 with DEBUG).
+SITE_URL = env.get_site_url(
+    "SITE_URL",
+    "http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}",
+)
+# Offers are checked again this many months after their last verification.
+REVIEW_INTERVAL_MONTHS = env.get_int("REVIEW_INTERVAL_MONTHS", 12, minimum=1)
+# Hide offers from public pages once they are overdue by this many months (0: never).
+HIDE_OVERDUE_AFTER_MONTHS = env.get_int("HIDE_OVERDUE_AFTER_MONTHS", 0, minimum=0)
+
 # The history is the audit trail: nobody turns an offer back into an old
 # version from there (that would publish without moderation).
 SIMPLE_HISTORY_REVERT_DISABLED = True

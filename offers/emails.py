@@ -11,15 +11,17 @@ coordinator has seen: the confirmation of a submission only names its
 reference number, so the form cannot be used to send text to strangers.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from offers.groups import COORDINATION_GROUP
-from offers.models import OutgoingEmail
+from offers.models import REVIEW_LINK_DAYS, OutgoingEmail
 
 
 def coordinator_emails():
@@ -92,6 +94,18 @@ def submission_rejected(submission):
         [submission.submitter_email],
         submission.offer,
     )
+
+
+def review_request(review, link, reminder=False):
+    """ "Is this offer still up to date?" to the offer's contact (or its provider)."""
+    context = {
+        "review": review,
+        "offer": review.offer,
+        "link": link,
+        "reminder": reminder,
+        "valid_until": (timezone.now() + datetime.timedelta(days=REVIEW_LINK_DAYS)).date(),
+    }
+    return _queue("review_request", context, [review.email], review.offer)
 
 
 # --- To the coordinators --------------------------------------------------------------------

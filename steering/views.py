@@ -2,12 +2,15 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -86,6 +89,31 @@ def offers_export(request, format):
         about.append((_("Search"), changelist.query))
     offers = changelist.get_queryset(request).with_related()
     return exports.FORMATS[format](exports.offers_table(offers, about))
+
+
+@require_safe
+@steering_required
+def overdue_view(request):
+    """Offers whose review is due, the longest overdue first, with where the request stands."""
+    today = timezone.localdate()
+    offers = (
+        Offer.objects.published(today, hide_overdue=False)
+        .needs_verification(today)
+        .select_related("provider")
+        .prefetch_related("review_requests")
+        .order_by(F("last_verified_at").asc(nulls_first=True), "title", "pk")
+    )
+    return render(
+        request,
+        "steering/overdue.html",
+        {
+            "offers": offers,
+            "today": today,
+            "hiding": settings.HIDE_OVERDUE_AFTER_MONTHS,
+            "interval": settings.REVIEW_INTERVAL_MONTHS,
+            "section": "steering",
+        },
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

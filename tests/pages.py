@@ -1,7 +1,7 @@
 """One URL per page type of the public site, on the demo data set."""
 
 from networks.models import Network
-from offers.models import Offer
+from offers.models import Offer, ReviewRequest
 
 
 def page_type_urls():
@@ -31,7 +31,15 @@ def page_type_urls():
         "submit": "/angebot-melden/",
         "report-change": f"{offer.get_absolute_url()}aenderung-melden/",
         "partner-login": "/partner/anmelden/",
+        "review": review_url(offer),
+        "review-problem": "/angebot-pruefen/kein-gueltiger-link/",
     }
+
+
+def review_url(offer):
+    """The page a review request's email links to (a request is made for it)."""
+    review = ReviewRequest.objects.create(offer=offer, email="kontakt@example.org")
+    return f"/angebot-pruefen/{review.token()}/"
 
 
 def form_error_urls():
@@ -51,4 +59,5 @@ def steering_urls():
         "steering-district-languages": "/koordination/?sozialraum=osterfeld&zeilen=sprache",
         "steering-parallel": "/koordination/parallelangebote/",
         "steering-print": "/koordination/druck/?zeilen=zielgruppe",
+        "steering-overdue": "/koordination/pruefung/",
     }

@@ -1,15 +1,21 @@
 """Offers: filters, the change form, and the moderation actions (publish, reject, archive, verify)."""
 
+import datetime
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from offers import moderation
 from offers.models import (
+    HIDING_WARNING_DAYS,
     AgePhase,
     ChangeReport,
     District,
@@ -92,11 +98,16 @@ class VerificationFilter(admin.SimpleListFilter):
     parameter_name = "pruefung"
 
     def lookups(self, request, model_admin):
-        return [("faellig", _("not verified for 12 months"))]
+        lookups = [("faellig", _("review due"))]
+        if settings.HIDE_OVERDUE_AFTER_MONTHS:
+            lookups.append(("ausblendung", _("leaves the public pages within two weeks")))
+        return lookups
 
     def queryset(self, request, queryset):
         if self.value() == "faellig":
             return queryset.needs_verification()
+        if self.value() == "ausblendung":
+            return queryset.hidden_within(HIDING_WARNING_DAYS)
         return queryset
 
 
@@ -283,6 +294,29 @@ class OfferAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("age"))
     def age_range(self, offer):
         return offer.age_range_display
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        offer = self.get_object(request, object_id)
+        hidden = offer.hidden_from_public_on if offer else None
+        if hidden and offer.status == Offer.Status.PUBLISHED and request.method == "GET":
+            today = timezone.localdate()
+            if hidden <= today:
+                messages.warning(
+                    request,
+                    gettext(
+                        "This offer is not shown on the public pages: its review is overdue. "
+                        "Mark it as verified once it is checked."
+                    ),
+                )
+            elif hidden <= today + datetime.timedelta(days=HIDING_WARNING_DAYS):
+                messages.warning(
+                    request,
+                    gettext(
+                        "Unless it is verified, this offer leaves the public pages on %(date)s."
+                    )
+                    % {"date": date_format(hidden, "DATE_FORMAT")},
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Reverting saves an old version as it was, status included: that would

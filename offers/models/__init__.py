@@ -15,22 +15,33 @@ from offers.models.contributions import (
 )
 from offers.models.emails import OutgoingEmail, OutgoingEmailQuerySet, OutgoingEmailStatus
 from offers.models.offers import (
-    VERIFICATION_INTERVAL_DAYS,
+    HIDING_WARNING_DAYS,
     Offer,
     OfferCost,
     OfferManager,
     OfferQuerySet,
     OfferStatus,
+    add_months,
     age_overlap_q,
     published_q,
 )
 from offers.models.places import Borough, District, Neighbourhood
 from offers.models.providers import Location, Provider, ProviderKind
+from offers.models.reviews import (
+    REVIEW_LINK_DAYS,
+    REVIEW_REMINDER_DAYS,
+    ReviewAnswer,
+    ReviewLinkError,
+    ReviewRequest,
+    ReviewRequestQuerySet,
+)
 from offers.models.vocabulary import AgePhase, Language, TargetGroup, Topic
 
 __all__ = [
+    "HIDING_WARNING_DAYS",
     "REFERENCE_ALPHABET",
-    "VERIFICATION_INTERVAL_DAYS",
+    "REVIEW_LINK_DAYS",
+    "REVIEW_REMINDER_DAYS",
     "AgePhase",
     "Borough",
     "ChangeReport",
@@ -52,11 +63,16 @@ __all__ = [
     "PartnerAccount",
     "Provider",
     "ProviderKind",
+    "ReviewAnswer",
+    "ReviewLinkError",
+    "ReviewRequest",
+    "ReviewRequestQuerySet",
     "Submission",
     "SubmissionDecision",
     "SubmissionQuerySet",
     "TargetGroup",
     "Topic",
+    "add_months",
     "age_overlap_q",
     "new_reference",
     "pk_of",

@@ -3,6 +3,7 @@
 Ages are counted in months relative to birth (see ``offers.ages``).
 """
 
+import calendar
 import datetime
 
 from django.conf import settings
@@ -25,15 +26,46 @@ from offers.models.vocabulary import Language, TargetGroup, Topic
 from offers.search import SearchDocument, SearchDocumentField, search_offers
 from offers.validators import multi_line, no_html
 
-VERIFICATION_INTERVAL_DAYS = 365
+# The admin warns this many days before overdue hiding takes an offer off the public pages.
+HIDING_WARNING_DAYS = 14
 
 
-def published_q(prefix="", today=None):
+def add_months(day, months):
+    """The same day ``months`` later (or earlier), on the month's last day if it is shorter."""
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    last_day = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last_day))
+
+
+def verified_since(today=None):
+    """The earliest verification date that is still current (``REVIEW_INTERVAL_MONTHS``)."""
+    today = today or timezone.localdate()
+    return add_months(today, -settings.REVIEW_INTERVAL_MONTHS)
+
+
+def shown_since(today=None):
+    """The earliest verification date an offer may have and still be public.
+
+    None while hiding overdue offers is off (``HIDE_OVERDUE_AFTER_MONTHS`` = 0).
+    """
+    if not settings.HIDE_OVERDUE_AFTER_MONTHS:
+        return None
+    today = today or timezone.localdate()
+    return add_months(verified_since(today), -settings.HIDE_OVERDUE_AFTER_MONTHS)
+
+
+def published_q(prefix="", today=None, hide_overdue=True):
     """The condition of published(), for aggregates over related offers (prefix 'offers__')."""
     today = today or timezone.localdate()
-    return Q(**{f"{prefix}status": OfferStatus.PUBLISHED}) & (
+    condition = Q(**{f"{prefix}status": OfferStatus.PUBLISHED}) & (
         Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": today})
     )
+    limit = shown_since(today) if hide_overdue else None
+    if limit is not None:
+        condition &= Q(**{f"{prefix}last_verified_at__gte": limit})
+    return condition
 
 
 def age_overlap_q(min_months, max_months, prefix=""):
@@ -50,9 +82,14 @@ def age_overlap_q(min_months, max_months, prefix=""):
 class OfferQuerySet(models.QuerySet):
     """The vocabulary every view, filter, export and test speaks about offers."""
 
-    def published(self, today=None):
-        """Published and not yet expired: what the public may see."""
-        return self.filter(published_q(today=today))
+    def published(self, today=None, hide_overdue=True):
+        """Published and not yet expired: what the public may see.
+
+        With ``HIDE_OVERDUE_AFTER_MONTHS`` set, offers overdue for review by
+        more than that are left out too, unless ``hide_overdue`` is False
+        (the review loop and the coordinators still see them).
+        """
+        return self.filter(published_q(today=today, hide_overdue=hide_overdue))
 
     def for_age_months(self, months):
         """Offers whose age range contains ``months`` (negative: pregnancy)."""
@@ -155,10 +192,17 @@ class OfferQuerySet(models.QuerySet):
         return self.filter(Exists(accessible))
 
     def needs_verification(self, today=None):
-        """Not verified within the last VERIFICATION_INTERVAL_DAYS days."""
-        today = today or timezone.localdate()
-        limit = today - datetime.timedelta(days=VERIFICATION_INTERVAL_DAYS)
+        """Not verified within the last ``REVIEW_INTERVAL_MONTHS`` months."""
+        limit = verified_since(today)
         return self.filter(Q(last_verified_at__isnull=True) | Q(last_verified_at__lt=limit))
+
+    def hidden_within(self, days, today=None):
+        """Public offers that overdue hiding takes off the public pages within ``days`` days."""
+        today = today or timezone.localdate()
+        limit = shown_since(today + datetime.timedelta(days=days))
+        if limit is None:
+            return self.none()
+        return self.published(today).filter(last_verified_at__lt=limit)
 
     def search(self, text):
         """Offers matching every word of ``text``, annotated with ``rank``."""
@@ -440,10 +484,39 @@ class Offer(models.Model):
         return self.status == self.Status.PUBLISHED and not self.is_expired(today)
 
     def needs_verification(self, today=None):
-        today = today or timezone.localdate()
+        return self.last_verified_at is None or self.last_verified_at < verified_since(today)
+
+    @property
+    def review_due_on(self):
+        """The day the offer is to be checked again (None: never verified, due now)."""
         if self.last_verified_at is None:
-            return True
-        return (today - self.last_verified_at).days > VERIFICATION_INTERVAL_DAYS
+            return None
+        return add_months(self.last_verified_at, settings.REVIEW_INTERVAL_MONTHS)
+
+    @property
+    def review_address(self):
+        """Where a review request goes: the offer's contact, else its provider."""
+        return self.contact_email or (self.provider.email if self.provider else "")
+
+    @property
+    def current_review_request(self):
+        """The latest review request since the last verification, if any (prefetch it)."""
+        for request in sorted(self.review_requests.all(), key=lambda r: r.sent_at, reverse=True):
+            if self.last_verified_at is None or (
+                timezone.localtime(request.sent_at).date() >= self.last_verified_at
+            ):
+                return request
+            return None
+        return None
+
+    @property
+    def hidden_from_public_on(self):
+        """The day overdue hiding takes the offer off the public pages (None: it never does)."""
+        if not settings.HIDE_OVERDUE_AFTER_MONTHS:
+            return None
+        if self.last_verified_at is None:
+            return datetime.date.min
+        return add_months(self.review_due_on, settings.HIDE_OVERDUE_AFTER_MONTHS)
 
     def save_with_relations(self, relations, by=None, reason=""):
         """Save the offer and its many-to-many relations as one history record."""
@@ -481,11 +554,13 @@ class Offer(models.Model):
         self.status = self.Status.ARCHIVED
         self._change_state(by, reason or _("Archived."), ["status"])
 
-    def mark_verified(self, by):
-        """Record that a coordinator checked the entry is still correct."""
+    def mark_verified(self, by, reason=None):
+        """Record that the entry was checked and is still correct (``reason``: how)."""
         self.last_verified_at = timezone.localdate()
         self.last_verified_by = by
-        self._change_state(by, _("Marked as verified."), ["last_verified_at", "last_verified_by"])
+        self._change_state(
+            by, reason or _("Marked as verified."), ["last_verified_at", "last_verified_by"]
+        )
 
     def return_to_review(self, by):
         """A partner changed the offer: it waits for a coordinator again."""
