@@ -36,6 +36,7 @@ from offers.models import (
     Provider,
     TargetGroup,
     Topic,
+    UnmetSearch,
 )
 
 VERSION_KEY = "offers:version"
@@ -141,19 +142,23 @@ def cache_public_page(view):
         if not settings.PAGE_CACHE or request.method != "GET" or personal:
             return view(request, *args, **kwargs)
         # The absolute address: pages carry absolute URLs (JSON-LD, alternates).
-        parts = ("page", request.build_absolute_uri(), bool(request.headers.get("X-Partial")))
+        # ("page-2": entries hold the search to count since the unmet-search count.)
+        parts = ("page-2", request.build_absolute_uri(), bool(request.headers.get("X-Partial")))
         key = _key(parts)
         hit = cache.get(key)
         if hit is not None:
-            content, headers = hit
+            content, headers, unmet = hit
             response = HttpResponse(content)
             for name, value in headers.items():
                 response[name] = value
+            if unmet:  # a search that found nothing counts however it is served
+                UnmetSearch.objects.record(**unmet)
             return response
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
             headers = {name: response[name] for name in CACHED_HEADERS if name in response}
-            cache.set(key, (response.content, headers), TIMEOUT)
+            unmet = getattr(response, "unmet_search", None)
+            cache.set(key, (response.content, headers, unmet), TIMEOUT)
         return response
 
     return wrapper

@@ -5,7 +5,10 @@ around it shows is worked out here, from the FilterSet and the query string.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.functional import cached_property
 
 from directory.cache import cached
@@ -29,6 +32,13 @@ class SortOption:
     label: str
     selected: bool
     default: bool
+
+
+def _url_value(value):
+    """A filter value as it appears in the address: slug, language code or "1"."""
+    if value is True:
+        return "1"
+    return getattr(value, "slug", None) or getattr(value, "code", None) or str(value)
 
 
 def _flat_choices(choices):
@@ -59,6 +69,35 @@ class FilterPanel:
     @cached_property
     def chips(self):
         """Each active filter with a link that removes just it (and the page number)."""
+        return self._chips()
+
+    def unmet_search(self):
+        """What ``UnmetSearch`` counts when nothing matched (None when something did).
+
+        The text and the filters only, described in the site's language for the
+        coordinators: nothing about who searched.
+        """
+        if self.total or not self.filterset.active:
+            return None
+        active = self.filterset.active
+        filters = urlencode(
+            sorted((name, _url_value(value)) for name, value in active.items() if name != "q")
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            description = " · ".join(
+                f"{chip.label}: {chip.value}" if chip.value else str(chip.label)
+                for chip in self._chips()
+                if chip.name != "q"
+            )
+        district = active.get("sozialraum")
+        return {
+            "text": active.get("q", ""),
+            "filters": filters,
+            "description": description,
+            "district_id": district.pk if district else None,
+        }
+
+    def _chips(self):
         chips = []
         for name, value in self.filterset.active.items():
             remaining = self.params.copy()
@@ -72,7 +111,12 @@ class FilterPanel:
             else:
                 shown = str(value)
             chips.append(
-                Chip(name, field.label, shown, f"?{remaining.urlencode()}" if remaining else "?")
+                Chip(
+                    name,
+                    str(field.label),
+                    str(shown) if shown is not None else None,
+                    f"?{remaining.urlencode()}" if remaining else "?",
+                )
             )
         return chips
 

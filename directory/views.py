@@ -14,7 +14,16 @@ from directory.panel import FilterPanel
 from directory.schema_org import offer_structured_data
 from networks.models import Membership, Network
 from offers.ages import AGE_RANGES
-from offers.models import AgePhase, District, Location, Offer, Provider, Topic, published_q
+from offers.models import (
+    AgePhase,
+    District,
+    Location,
+    Offer,
+    Provider,
+    Topic,
+    UnmetSearch,
+    published_q,
+)
 
 OFFERS_PER_PAGE = 20
 PROVIDERS_PER_PAGE = 50
@@ -83,6 +92,11 @@ def offer_list(request):
     )
     response = render(request, template, context)
     patch_vary_headers(response, [PARTIAL_HEADER])
+    unmet = panel.unmet_search() if request.method == "GET" else None
+    if unmet:
+        UnmetSearch.objects.record(**unmet)
+        # Counted again each time the page cache serves this page (see cache_public_page).
+        response.unmet_search = unmet
     return response
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from offers.models import AgePhase, District, Offer
+from offers.models import UNMET_SEARCH_MIN_DAYS, AgePhase, District, Offer, UnmetSearch
 from steering import exports
 from steering.coverage import coverage
 from steering.forms import PairFilterForm, ReviewForm, ScopeForm
@@ -22,6 +22,8 @@ from steering.models import ParallelReview
 from steering.parallel import parallel_pairs
 
 PERMISSION = "steering.use_steering"
+# The most frequent searches without result shown next to the matrix.
+UNMET_SEARCHES_SHOWN = 50
 
 
 def steering_required(view):
@@ -43,10 +45,19 @@ def steering_required(view):
 def coverage_view(request):
     form = ScopeForm(request.GET or None)
     dimension, district = form.scope()
+    searches = UnmetSearch.objects.all()
+    if district is not None:
+        searches = searches.filter(district=district)
     return render(
         request,
         "steering/coverage.html",
-        {"form": form, "coverage": coverage(dimension, district), "section": "steering"},
+        {
+            "form": form,
+            "coverage": coverage(dimension, district),
+            "unmet_searches": searches.recurring()[:UNMET_SEARCHES_SHOWN],
+            "unmet_min_days": UNMET_SEARCH_MIN_DAYS,
+            "section": "steering",
+        },
     )
 
 

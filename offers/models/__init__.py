@@ -35,9 +35,21 @@ from offers.models.reviews import (
     ReviewRequest,
     ReviewRequestQuerySet,
 )
+from offers.models.searches import (
+    UNMET_SEARCH_KEEP_DAYS,
+    UNMET_SEARCH_MIN_DAYS,
+    UnmetSearch,
+    UnmetSearchQuerySet,
+    normalise_search_text,
+)
 from offers.models.vocabulary import AgePhase, Language, TargetGroup, Topic
 
 __all__ = [
+    "UNMET_SEARCH_KEEP_DAYS",
+    "UNMET_SEARCH_MIN_DAYS",
+    "UnmetSearch",
+    "UnmetSearchQuerySet",
+    "normalise_search_text",
     "HIDING_WARNING_DAYS",
     "REFERENCE_ALPHABET",
     "REVIEW_LINK_DAYS",
