@@ -38,7 +38,9 @@ def babytreff(provider, **fields):
     )
 
 
-@pytest.mark.parametrize("url", [COVERAGE, PARALLEL])
+@pytest.mark.parametrize(
+    "url", [COVERAGE, PARALLEL, "/koordination/pruefung/", "/koordination/druck/"]
+)
 def test_only_coordinators_may_steer(client, coordinator, url):
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
