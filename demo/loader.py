@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo import content
-from directory.cache import bump_offers_version
+from directory.cache import bump_offers_version, one_version_bump
 from networks.models import Membership, Network
 from offers.models import (
     REFERENCE_ALPHABET,
@@ -55,7 +55,8 @@ def load_demo_data(today=None):
     """Create whatever part of the demo data set is missing; returns what was created."""
     today = today or timezone.localdate()
     stats = DemoStats()
-    with transaction.atomic():
+    # One replacement of the cache version for the whole load, not one per row.
+    with transaction.atomic(), one_version_bump():
         load_vocabulary()
         providers = _load_providers(stats)
         locations = _load_locations(providers, stats)

@@ -12,9 +12,11 @@ A token is random and never reused, so neither two edits at the same moment
 nor an evicted version key can bring back a page stored long ago.
 """
 
+import contextlib
 import functools
 import hashlib
 import secrets
+import threading
 import time
 
 from django.conf import settings
@@ -63,7 +65,30 @@ def replace_offers_version():
 
 def bump_offers_version(using=None, **kwargs):
     """Replace the version once the current transaction has committed (at once outside one)."""
+    if getattr(_bumps, "deferred", False):
+        return
     transaction.on_commit(replace_offers_version, using=using, robust=True)
+
+
+_bumps = threading.local()
+
+
+@contextlib.contextmanager
+def one_version_bump(using=None):
+    """Changes made inside replace the version once, not once per saved row.
+
+    For bulk work (the demo load saves thousands of rows, and every
+    replacement is a write to the cache after the commit).
+    """
+    outermost = not getattr(_bumps, "deferred", False)
+    _bumps.deferred = True
+    try:
+        yield
+    finally:
+        if outermost:
+            _bumps.deferred = False
+    if outermost:
+        bump_offers_version(using)
 
 
 def _key(parts):

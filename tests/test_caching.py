@@ -6,7 +6,13 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from directory.cache import VERSION_KEY, bump_offers_version, offers_version
+from directory.cache import (
+    VERSION_KEY,
+    bump_offers_version,
+    offers_version,
+    one_version_bump,
+    replace_offers_version,
+)
 from offers.models import Offer, Topic
 from tests.factories import make_offer
 
@@ -277,3 +283,25 @@ def test_an_edit_committed_while_a_page_is_rendered_is_shown_next_time(live_serv
     thread.join(10)
 
     assert "Neuer Text." in page()
+
+
+def test_bulk_work_replaces_the_version_once(django_capture_on_commit_callbacks):
+    topic = Topic.objects.get(slug="sport")
+    with django_capture_on_commit_callbacks() as callbacks, one_version_bump():
+        for name in ["Sport", "Sport und Spiel", "Bewegung"]:
+            topic.name = name
+            topic.save()
+
+    assert callbacks.count(replace_offers_version) == 1
+    with django_capture_on_commit_callbacks() as callbacks:
+        topic.save()  # outside, every change replaces it again
+    assert callbacks.count(replace_offers_version) == 1
+
+
+def test_the_demo_load_replaces_the_version_once(django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        call_command("load_demo_data", verbosity=0)
+
+    assert callbacks.count(replace_offers_version) == 1
