@@ -121,30 +121,34 @@ class HoneypotForm(forms.Form):
         return bool(self.cleaned_data.get("homepage")) if hasattr(self, "cleaned_data") else False
 
 
+# What an offer says about itself, in the order and groups the forms show it.
+OFFER_SECTIONS = [
+    (_("The offer"), ["title", "summary", "description"]),
+    (_("Where"), ["citywide", "outreach", "online", "districts"]),
+    (
+        _("For whom"),
+        ["min_age_months", "max_age_months", "target_groups", "topics", "languages"],
+    ),
+    (
+        _("When and how"),
+        [
+            "schedule",
+            "cost",
+            "cost_note",
+            "registration_required",
+            "registration_note",
+            "valid_from",
+            "valid_until",
+        ],
+    ),
+    (_("Contact for families"), ["contact_name", "contact_phone", "contact_email", "website"]),
+]
+
+
 class OfferContentForm(forms.ModelForm):
     """What an offer says about itself: shared by the submission and the partner form."""
 
-    SECTIONS = [
-        (_("The offer"), ["title", "summary", "description"]),
-        (_("Where"), ["citywide", "outreach", "online", "districts"]),
-        (
-            _("For whom"),
-            ["min_age_months", "max_age_months", "target_groups", "topics", "languages"],
-        ),
-        (
-            _("When and how"),
-            [
-                "schedule",
-                "cost",
-                "cost_note",
-                "registration_required",
-                "registration_note",
-                "valid_from",
-                "valid_until",
-            ],
-        ),
-        (_("Contact for families"), ["contact_name", "contact_phone", "contact_email", "website"]),
-    ]
+    SECTIONS = OFFER_SECTIONS
     # The field the place rule's message goes to (see ``Offer.validate_place``).
     PLACE_FIELD = None
 
@@ -158,31 +162,7 @@ class OfferContentForm(forms.ModelForm):
 
     class Meta:
         model = Offer
-        fields = [
-            "title",
-            "summary",
-            "description",
-            "citywide",
-            "outreach",
-            "online",
-            "districts",
-            "min_age_months",
-            "max_age_months",
-            "target_groups",
-            "topics",
-            "languages",
-            "schedule",
-            "cost",
-            "cost_note",
-            "registration_required",
-            "registration_note",
-            "valid_from",
-            "valid_until",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "website",
-        ]
+        fields = [name for _title, names in OFFER_SECTIONS for name in names]
         formfield_callback = choose_by_key
         widgets = {
             "summary": textarea(rows=3),
@@ -276,7 +256,7 @@ class SubmissionForm(HoneypotForm, SubmitterFields, OfferContentForm):
     """
 
     SECTIONS = [
-        OfferContentForm.SECTIONS[0],
+        OFFER_SECTIONS[0],
         (
             _("Provider"),
             [
@@ -299,7 +279,7 @@ class SubmissionForm(HoneypotForm, SubmitterFields, OfferContentForm):
                 "districts",
             ],
         ),
-        *OfferContentForm.SECTIONS[2:],
+        *OFFER_SECTIONS[2:],
         (_("About you"), ["submitter_name", "submitter_organisation", "submitter_email"]),
         (_("Consent"), ["consent"]),
     ]
@@ -369,9 +349,9 @@ class PartnerOfferForm(OfferContentForm):
     """A partner edits an offer of their own provider (``instance``); the provider stays."""
 
     SECTIONS = [
-        OfferContentForm.SECTIONS[0],
+        OFFER_SECTIONS[0],
         (_("Where"), ["locations", "citywide", "outreach", "online", "districts"]),
-        *OfferContentForm.SECTIONS[2:],
+        *OFFER_SECTIONS[2:],
     ]
     PLACE_FIELD = "locations"
 

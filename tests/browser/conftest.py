@@ -12,6 +12,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from tests.factories import make_user  # noqa: E402
 from tests.tools import AXE, CHROMIUM, require_tools  # noqa: E402
 
 # As root, without a sandbox; no background traffic to Google on a closed network.
@@ -122,3 +123,16 @@ def focus_is_visible(page):
         " return {outline: s.outlineStyle, shadow: s.boxShadow}; })()"
     )
     return style["outline"] != "none" or style["shadow"] != "none"
+
+
+def log_in_as_superuser(page, site, url):
+    """Open ``url`` as a new superuser, through the admin login form it leads to.
+
+    (Transactional tests flush the group the migrations made; a superuser has every right.)
+    """
+    make_user("chefin", is_staff=True, is_superuser=True)
+    page.goto(site + url)
+    page.get_by_label("Benutzername").fill("chefin")
+    page.get_by_label("Passwort").fill("correct-horse-battery")
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(site + url)

@@ -3,7 +3,7 @@
 import pytest
 
 from offers.models import Offer
-from tests.factories import make_user
+from tests.browser.conftest import log_in_as_superuser
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,12 +23,7 @@ def test_public_pages_run_without_policy_violations(phone, site):
 
 
 def test_admin_works_under_the_policy(phone, site):
-    make_user("chefin", is_staff=True, is_superuser=True)
-    phone.goto(site + "/admin/login/")
-    phone.get_by_label("Benutzername").fill("chefin")
-    phone.get_by_label("Passwort").fill("correct-horse-battery")
-    phone.get_by_role("button", name="Anmelden").click()
-    phone.wait_for_url(site + "/admin/")
+    log_in_as_superuser(phone, site, "/admin/")
 
     offer = Offer.objects.filter(status=Offer.Status.SUBMITTED).first()
     for url in [

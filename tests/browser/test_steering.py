@@ -4,21 +4,14 @@ import re
 
 import pytest
 
-from tests.browser.conftest import axe_violations
-from tests.factories import make_user
+from tests.browser.conftest import axe_violations, log_in_as_superuser
 from tests.pages import steering_urls
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_steering_pages_have_no_accessibility_violations(desktop, site):
-    # Transactional tests flush the group the migrations made; a superuser has every right.
-    make_user("koordinatorin", is_staff=True, is_superuser=True)
-    desktop.goto(site + "/koordination/")
-    desktop.get_by_label("Benutzername").fill("koordinatorin")
-    desktop.get_by_label("Passwort").fill("correct-horse-battery")
-    desktop.get_by_role("button", name="Anmelden").click()
-    desktop.wait_for_url(site + "/koordination/")
+    log_in_as_superuser(desktop, site, "/koordination/")
 
     failures = {}
     for url in steering_urls().values():
