@@ -18,6 +18,7 @@ run: $(VENV)/.installed-run
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py createcachetable
 	$(DEV_ENV) $(BIN)/python manage.py load_demo_data --demo-login
+	$(DEV_ENV) $(BIN)/python manage.py find_parallel_offers
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## serve: production mode on this machine: PostgreSQL, gunicorn, WhiteNoise, DEBUG off
@@ -29,6 +30,7 @@ serve: $(VENV)/.installed-run postgres .serve-secret
 	$(SERVE_ENV) $(BIN)/python manage.py createcachetable
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(SERVE_ENV) $(BIN)/python manage.py load_demo_data
+	$(SERVE_ENV) $(BIN)/python manage.py find_parallel_offers
 	$(SERVE_ENV) $(BIN)/gunicorn --config gunicorn.conf.py oberhausen_praevention.wsgi
 
 .serve-secret:

@@ -67,6 +67,37 @@ class ChildPopulation(models.Model):
         return f"{self.year} {self.district} {self.phase}: {self.children}"
 
 
+class SimilarPair(models.Model):
+    """Two published offers of different providers with similar titles or summaries.
+
+    Found by ``manage.py find_parallel_offers`` (nightly): comparing every
+    offer with every other is too slow for a page at state scale.
+    """
+
+    first = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="+", verbose_name=_("offer")
+    )
+    second = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="+", verbose_name=_("similar offer")
+    )
+    similarity = models.FloatField(_("similarity"))
+    found_at = models.DateTimeField(_("found at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("similar pair")
+        verbose_name_plural = _("similar pairs")
+        ordering = ["-similarity", "first", "second"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="similarpair_unique_pair"),
+            models.CheckConstraint(
+                condition=Q(first__lt=F("second")), name="similarpair_ordered_pair"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first} / {self.second}"
+
+
 class ParallelReview(models.Model):
     """A coordinator looked at two similar offers and found them deliberate, not a duplicate."""
 

@@ -144,6 +144,7 @@ def test_generated_offers_are_inserted_in_bulk(demo, django_assert_max_num_queri
 
 
 def test_demo_data_gives_the_steering_area_something_to_show(demo):
+    call_command("find_parallel_offers", verbosity=0)
     city = coverage(DIMENSIONS["thema"])
 
     assert city.totals["gaps"] > 0 and city.totals["thin"] > 0 and city.totals["parallel"] > 0

@@ -5,6 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from tests.factories import make_user
 from tests.pages import form_error_urls, page_type_urls, steering_urls
@@ -22,6 +23,7 @@ def test_every_page_type_is_valid_html(client, demo, tmp_path):
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)
         files.append(str(path))
+    call_command("find_parallel_offers", verbosity=0)  # so the pairs page shows pairs
     client.force_login(make_user("koordinatorin", is_staff=True, groups=["Koordination"]))
     for name, url in steering_urls().items():
         response = client.get(url)

@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.management import call_command
 
 from offers.models import AgePhase, District, Offer, PartnerAccount, Topic
 from steering.models import ChildPopulation, ParallelReview
@@ -22,6 +23,13 @@ def cell(response, row_name, phase_slug):
         if str(row) == row_name:
             return next(c for c in cells if c.phase.slug == phase_slug)
     raise AssertionError(row_name)
+
+
+def find_pairs():
+    """The nightly search for similar offers, as cron runs it."""
+    out = io.StringIO()
+    call_command("find_parallel_offers", stdout=out)
+    return out.getvalue()
 
 
 def babytreff(provider, **fields):
@@ -138,6 +146,9 @@ def test_similar_offers_of_two_providers_in_one_area_are_possible_parallel_offer
     babytreff(make_provider(), title="Babytreff Osterfeld", summary="Für Schulkinder.").topics.set(
         Topic.objects.filter(slug="sport")
     )
+    assert coordinator_client.get(PARALLEL).context["pairs"] == []  # not searched yet
+
+    assert "pairs of similar offers found" in find_pairs()
 
     response = coordinator_client.get(COVERAGE)
     assert cell(response, "Frühe Hilfen", "0-3").mark == "parallel"
@@ -156,6 +167,8 @@ def test_similar_offers_of_two_providers_in_one_area_are_possible_parallel_offer
 def test_a_pair_marked_as_checked_no_longer_shows(coordinator_client, coordinator):
     one = babytreff(make_provider(), title="Babytreff Osterfeld")
     other = babytreff(make_provider(), title="Babytreff in Osterfeld")
+    find_pairs()
+    assert cell(coordinator_client.get(COVERAGE), "Frühe Hilfen", "0-3").mark == "parallel"
 
     response = coordinator_client.post(
         PARALLEL, {"first": other.pk, "second": one.pk, "note": "Zwei Wochentage"}
@@ -166,6 +179,18 @@ def test_a_pair_marked_as_checked_no_longer_shows(coordinator_client, coordinato
     assert (review.first, review.second, review.reviewed_by) == (one, other, coordinator)
     assert coordinator_client.get(PARALLEL).context["pairs"] == []
     assert cell(coordinator_client.get(COVERAGE), "Frühe Hilfen", "0-3").mark == ""
+    find_pairs()  # the next night's search does not bring it back
+    assert coordinator_client.get(PARALLEL).context["pairs"] == []
+
+
+def test_a_pair_drops_out_when_an_offer_is_no_longer_public(coordinator_client, coordinator):
+    one = babytreff(make_provider(), title="Babytreff Osterfeld")
+    babytreff(make_provider(), title="Babytreff in Osterfeld")
+    find_pairs()
+
+    one.archive(by=coordinator)
+
+    assert coordinator_client.get(PARALLEL).context["pairs"] == []
 
 
 def test_a_bad_review_request_changes_nothing(coordinator_client):
@@ -201,6 +226,7 @@ def test_steering_pages_cost_a_fixed_number_of_queries(
 ):
     for number in range(size):
         babytreff(make_provider(), title=f"Babytreff Nummer {number}")
+    find_pairs()
 
     with django_assert_max_num_queries(22):
         assert coordinator_client.get(COVERAGE).status_code == 200

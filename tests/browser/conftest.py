@@ -70,6 +70,7 @@ def wait_until(page, expression, timeout=10):
 def site(live_server):
     """The demo data set behind a live server; returns its base URL."""
     call_command("load_demo_data", verbosity=0)
+    call_command("find_parallel_offers", verbosity=0)
     return live_server.url
 
 
