@@ -16,9 +16,9 @@ PYTEST_ARGS ?=
 ## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 on SQLite
 run: $(VENV)/.installed-run
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEV_ENV) $(BIN)/python manage.py createcachetable
-	$(DEV_ENV) $(BIN)/python manage.py load_demo_data --demo-login
+	$(DEV_ENV) SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py load_demo_data --demo-login
 	$(DEV_ENV) $(BIN)/python manage.py find_parallel_offers
+	@echo "== Serving http://$(HOST):$(PORT)/ (HOST=… PORT=… make run for another address)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## serve: production mode on this machine: PostgreSQL, gunicorn, WhiteNoise, DEBUG off
@@ -27,7 +27,6 @@ SERVE_ENV = DEBUG=false DATABASE_URL=$(PG_URL) ALLOWED_HOSTS=127.0.0.1,localhost
 	SECRET_KEY=$$(cat .serve-secret) SECURE_SSL_REDIRECT=false GUNICORN_BIND=$(HOST):$(PORT)
 serve: $(VENV)/.installed-run postgres .serve-secret
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
-	$(SERVE_ENV) $(BIN)/python manage.py createcachetable
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(SERVE_ENV) $(BIN)/python manage.py load_demo_data
 	$(SERVE_ENV) $(BIN)/python manage.py find_parallel_offers

@@ -33,3 +33,22 @@ def test_compiled_german_catalogue_matches_its_source():
                 assert translation.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr
             else:
                 assert translation.gettext(entry.msgid) == entry.msgstr, entry.msgid
+
+
+@pytest.mark.django_db
+def test_migrations_create_the_cache_table():
+    """`manage.py migrate` alone brings up a working site: the default cache needs its table."""
+    from importlib import import_module
+
+    from django.core.cache import cache
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE django_cache")
+    migration = import_module("offers.migrations.0013_cache_table")
+
+    migration.create_cache_table(None, type("Editor", (), {"connection": connection})())
+
+    assert "django_cache" in connection.introspection.table_names()
+    cache.set("probe", "ok")
+    assert cache.get("probe") == "ok"

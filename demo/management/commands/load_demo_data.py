@@ -90,8 +90,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Coordinator login: user '{DEMO_USERNAME}', password '{DEMO_PASSWORD}' "
-                "at http://127.0.0.1:8000/admin/\n"
+                f"at {settings.SITE_URL}/admin/\n"
                 f"Partner login: user '{DEMO_PARTNER}', password '{DEMO_PASSWORD}' "
-                "at http://127.0.0.1:8000/partner/"
+                f"at {settings.SITE_URL}/partner/"
             )
         )
