@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from contributions.forms import ChangeReportForm, SubmissionForm
 from contributions.ratelimit import change_report_limit, submission_limit
-from offers import emails, moderation
+from offers import moderation
 from offers.models import (
     ChangeReport,
     Offer,
@@ -158,8 +158,18 @@ def review(request, token):
     Opening the page changes nothing (mail scanners open links too); only a
     chosen answer does, once.
     """
+    answer = request.POST.get("answer", "")
     try:
-        review = ReviewRequest.from_token(token)
+        open_request = ReviewRequest.from_token(token)
+        offer = open_request.offer
+        if request.method == "POST" and answer == ReviewAnswer.CHANGED:
+            url = reverse("contributions:report_change", kwargs={"slug": offer.slug})
+            return redirect(f"{url}?{urlencode({'pruefung': token})}")
+        if request.method == "POST" and answer in (ReviewAnswer.CONFIRMED, ReviewAnswer.ENDED):
+            moderation.answer_review(token, answer, request)
+            return render(
+                request, "contributions/review_thanks.html", {"offer": offer, "answer": answer}
+            )
     except ReviewLinkError as error:
         return render(
             request,
@@ -167,30 +177,11 @@ def review(request, token):
             {"reason": error.reason},
             status=REVIEW_PROBLEM_STATUS[error.reason],
         )
-    offer = review.offer
-    answer = request.POST.get("answer", "")
-    if request.method == "POST" and answer == ReviewAnswer.CHANGED:
-        url = reverse("contributions:report_change", kwargs={"slug": offer.slug})
-        return redirect(f"{url}?{urlencode({'pruefung': token})}")
-    if request.method == "POST" and answer in (ReviewAnswer.CONFIRMED, ReviewAnswer.ENDED):
-        with transaction.atomic():
-            locked = _review_from(token, lock=True)
-            if locked is None:  # answered a moment ago, in another tab
-                return render(
-                    request, "contributions/review_problem.html", {"reason": "used"}, status=410
-                )
-            if answer == ReviewAnswer.CONFIRMED:
-                locked.confirm()
-            else:
-                emails.change_report_to_coordinators(locked.report_ended(), request)
-        return render(
-            request, "contributions/review_thanks.html", {"offer": offer, "answer": answer}
-        )
     return render(
         request,
         "contributions/review.html",
         {
-            "review": review,
+            "review": open_request,
             "offer": offer,
             "answers": ReviewAnswer,
             "error": request.method == "POST",

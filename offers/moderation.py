@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from offers import emails
-from offers.models import Offer, Submission, unique_slug
+from offers.models import Offer, ReviewAnswer, ReviewRequest, Submission, unique_slug
 
 # --- Partners ----------------------------------------------------------------------------
 
@@ -38,6 +38,23 @@ def report_change(report, request=None):
     report.save()
     emails.change_report_to_coordinators(report, request)
     return report
+
+
+@transaction.atomic
+def answer_review(token, answer, request=None):
+    """A provider's answer through a review link: verified, or the end reported.
+
+    Raises ReviewLinkError when the link was answered a moment ago (in another
+    tab): the row is locked, so one link gives one answer.
+    """
+    review = ReviewRequest.from_token(token, lock=True)
+    if answer == ReviewAnswer.CONFIRMED:
+        review.confirm()
+    elif answer == ReviewAnswer.ENDED:
+        emails.change_report_to_coordinators(review.report_ended(), request)
+    else:
+        raise ValueError(answer)
+    return review
 
 
 @transaction.atomic
