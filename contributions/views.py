@@ -120,7 +120,7 @@ def report_change(request, slug):
             report = moderation.report_change(form.instance, request)
             answered = _review_from(token, offer, lock=True) if token else None
             if answered:
-                answered.record_change_report(report)
+                answered.record_change_reported()
         return report
 
     outcome = _process(

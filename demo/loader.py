@@ -29,6 +29,7 @@ from offers.models import (
     Submission,
     TargetGroup,
     Topic,
+    related_id_column,
 )
 from offers.text import german_slugify
 from offers.vocabulary import load_vocabulary
@@ -486,7 +487,7 @@ def generate_offers(total, batch_size=2000, today=None, progress=None):
             Offer.objects.bulk_create(offers, batch_size=batch_size)
             for relation in ("locations", "districts", "topics", "target_groups", "languages"):
                 through = getattr(Offer, relation).through
-                target = through._meta.get_field(_target_column(through)).attname
+                target = related_id_column(relation)
                 through.objects.bulk_create(
                     [
                         through(offer_id=offer.pk, **{target: pk})
@@ -500,12 +501,3 @@ def generate_offers(total, batch_size=2000, today=None, progress=None):
     # Bulk inserts send no signals: tell the caches of counts themselves.
     bump_offers_version()
     return total - existing
-
-
-def _target_column(through):
-    """The through model's foreign key that does not point at Offer."""
-    return next(
-        field.name
-        for field in through._meta.get_fields()
-        if field.many_to_one and field.related_model is not Offer
-    )

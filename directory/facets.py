@@ -20,6 +20,7 @@ from offers.models import (
     TargetGroup,
     Topic,
     age_overlap_q,
+    related_id_column,
 )
 
 
@@ -45,9 +46,10 @@ def _within(queryset):
     return Offer.objects.filter(pk__in=queryset.values("pk"))
 
 
-def through_counts(relation, column, queryset):
+def through_counts(relation, queryset):
     """{related id: number of offers in ``queryset``} for one many-to-many relation of Offer."""
     through = getattr(Offer, relation).through
+    column = related_id_column(relation)
     rows = (
         through.objects.filter(offer_id__in=queryset.values("pk"))
         .values(column)
@@ -149,8 +151,8 @@ def district_facet(filterset):
     )
 
 
-def relation_facet(filterset, name, model, relation, column, value_attribute="slug"):
-    counts = through_counts(relation, column, filterset.queryset_without(name))
+def relation_facet(filterset, name, model, relation, value_attribute="slug"):
+    counts = through_counts(relation, filterset.queryset_without(name))
     return _vocabulary_facet(filterset, name, model.objects.all(), counts, value_attribute)
 
 
@@ -175,9 +177,9 @@ def build_facets(filterset):
         age_facet(filterset),
         phase_facet(filterset),
         district_facet(filterset),
-        relation_facet(filterset, "thema", Topic, "topics", "topic_id"),
-        relation_facet(filterset, "zielgruppe", TargetGroup, "target_groups", "targetgroup_id"),
-        relation_facet(filterset, "sprache", Language, "languages", "language_id", "code"),
+        relation_facet(filterset, "thema", Topic, "topics"),
+        relation_facet(filterset, "zielgruppe", TargetGroup, "target_groups"),
+        relation_facet(filterset, "sprache", Language, "languages", "code"),
         provider_facet(filterset),
     ]
 

@@ -134,10 +134,15 @@ class OfferFilter(django_filters.FilterSet):
         return qs
 
     @property
+    def default_sort(self):
+        """Best match for a search, otherwise by title."""
+        return self.SORT_RELEVANCE if "q" in self.active else self.SORT_TITLE
+
+    @property
     def sort_order(self):
         chosen = self.cleaned.get("sortierung")
         if chosen in (None, "") or (chosen == self.SORT_RELEVANCE and "q" not in self.active):
-            chosen = self.SORT_RELEVANCE if "q" in self.active else self.SORT_TITLE
+            chosen = self.default_sort
         return chosen
 
     def sorted_qs(self):

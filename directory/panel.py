@@ -129,10 +129,10 @@ class FilterPanel:
 
     @cached_property
     def sort_options(self):
-        """Relevance only makes sense for a search, and is then the default."""
-        default = OfferFilter.SORT_RELEVANCE if self.searching else OfferFilter.SORT_TITLE
+        """Relevance only makes sense for a search (and is then the default)."""
+        chosen, default = self.filterset.sort_order, self.filterset.default_sort
         return [
-            SortOption(value, label, value == self.filterset.sort_order, value == default)
+            SortOption(value, label, value == chosen, value == default)
             for value, label in self.filterset.form.fields["sortierung"].choices
             if value != OfferFilter.SORT_RELEVANCE or self.searching
         ]

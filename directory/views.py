@@ -33,7 +33,7 @@ PARTIAL_HEADER = "X-Partial"
 
 def _home_counts():
     published = Offer.objects.published()
-    return published.count(), through_counts("topics", "topic_id", published)
+    return published.count(), through_counts("topics", published)
 
 
 @require_safe

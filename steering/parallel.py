@@ -76,7 +76,7 @@ def store_similar_pairs(offers=None):
     Sozialraum) do not crowd out the real ones.
     """
     offers = offers if offers is not None else Offer.objects.published()
-    candidates = find_similar_pairs(offers, limit=CANDIDATE_LIMIT)
+    candidates = find_similar_pairs(offers)
     phases = list(AgePhase.objects.all())
     districts = list(District.objects.all())
     kept = []

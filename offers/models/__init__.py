@@ -24,6 +24,7 @@ from offers.models.offers import (
     add_months,
     age_overlap_q,
     published_q,
+    related_id_column,
 )
 from offers.models.places import Borough, District, Neighbourhood
 from offers.models.providers import Location, Provider, ProviderKind
@@ -33,7 +34,6 @@ from offers.models.reviews import (
     ReviewAnswer,
     ReviewLinkError,
     ReviewRequest,
-    ReviewRequestQuerySet,
 )
 from offers.models.searches import (
     UNMET_SEARCH_KEEP_DAYS,
@@ -78,7 +78,6 @@ __all__ = [
     "ReviewAnswer",
     "ReviewLinkError",
     "ReviewRequest",
-    "ReviewRequestQuerySet",
     "Submission",
     "SubmissionDecision",
     "SubmissionQuerySet",
@@ -89,6 +88,7 @@ __all__ = [
     "new_reference",
     "pk_of",
     "published_q",
+    "related_id_column",
     "slug_constraint",
     "unique_slug",
 ]

@@ -68,6 +68,20 @@ def published_q(prefix="", today=None, hide_overdue=True):
     return condition
 
 
+def related_id_column(relation):
+    """The column of an Offer many-to-many table that holds the other side's id.
+
+    ``relation`` is the field's name: "topics" → "topic_id", "target_groups" →
+    "targetgroup_id", "locations" → "location_id".
+    """
+    through = getattr(Offer, relation).through
+    return next(
+        field.attname
+        for field in through._meta.get_fields()
+        if field.many_to_one and field.related_model is not Offer
+    )
+
+
 def age_overlap_q(min_months, max_months, prefix=""):
     """Offers whose age range overlaps the inclusive range [min_months, max_months]."""
     return (
@@ -138,11 +152,7 @@ class OfferQuerySet(models.QuerySet):
         the chain matrix. One aggregate query, whatever the number of offers.
         """
         through = getattr(Offer, relation).through
-        column = next(
-            field.attname
-            for field in through._meta.get_fields()
-            if field.many_to_one and field.related_model is not Offer
-        )
+        column = related_id_column(relation)
         aggregates = {}
         for phase in phases:
             in_phase = age_overlap_q(phase.min_months, phase.max_months, prefix="offer__")
@@ -501,13 +511,11 @@ class Offer(models.Model):
     @property
     def current_review_request(self):
         """The latest review request since the last verification, if any (prefetch it)."""
-        for request in sorted(self.review_requests.all(), key=lambda r: r.sent_at, reverse=True):
-            if self.last_verified_at is None or (
-                timezone.localtime(request.sent_at).date() >= self.last_verified_at
-            ):
-                return request
-            return None
-        return None
+        latest = max(self.review_requests.all(), key=lambda r: r.sent_at, default=None)
+        if latest is None or self.last_verified_at is None:
+            return latest
+        sent_on = timezone.localtime(latest.sent_at).date()
+        return latest if sent_on >= self.last_verified_at else None
 
     @property
     def hidden_from_public_on(self):

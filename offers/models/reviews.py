@@ -32,11 +32,6 @@ class ReviewAnswer(models.TextChoices):
     ENDED = "ended", _("The offer no longer exists")
 
 
-class ReviewRequestQuerySet(models.QuerySet):
-    def unanswered(self):
-        return self.filter(answered_at__isnull=True)
-
-
 class ReviewRequest(models.Model):
     """One email asking a provider "Is this offer still up to date?", and the answer."""
 
@@ -50,8 +45,6 @@ class ReviewRequest(models.Model):
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answer = models.CharField(_("answer"), max_length=10, choices=ReviewAnswer, blank=True)
-
-    objects = ReviewRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("review request")
@@ -127,10 +120,9 @@ class ReviewRequest(models.Model):
         self._answer(ReviewAnswer.ENDED)
         return report
 
-    def record_change_report(self, report):
+    def record_change_reported(self):
         """ "Something has changed": the provider sent the change-report form from the link."""
         self._answer(ReviewAnswer.CHANGED)
-        return report
 
     def needs_reminder(self, now=None):
         """No answer and no reminder yet, REVIEW_REMINDER_DAYS after the request."""
