@@ -255,6 +255,40 @@ PROVIDERS = [
     ),
 ]
 
+# The short names families use (fictional, like the providers).
+PROVIDER_SHORT_NAMES = {
+    "kinder-jugendgesundheitsdienst": "KJGD",
+    "integrationszentrum-demo": "KI",
+    "erziehungsberatung-demo": "Erziehungsberatung",
+    "familienhilfe-ruhrbogen": "FHR",
+    "wohlfahrtswerk-emscher": "WER",
+    "familienbildungsstaette-demo": "FBS",
+    "kinderschutzverein-demo": "Kinderschutzbund",
+    "sportbund-demo": "SSB",
+    "tv-sterkrade-demo": "TVS",
+    "jobcenter-demo": "U25",
+    "verkehrswacht-demo": "Verkehrswacht",
+}
+
+# A starting list of synonyms for the search; coordinators keep it in the admin.
+SYNONYMS = [
+    ("Kita, Kindertagesstätte, Kindergarten, Kindertageseinrichtung", ""),
+    ("Baby, Säugling, Neugeborene, Neugeborenes", ""),
+    ("schwanger, Schwangerschaft, Schwangere", ""),
+    ("Krabbelgruppe, Spielgruppe, Babytreff", ""),
+    ("Eltern, Mütter, Väter, Mama, Papa", ""),
+    ("Hausaufgaben, Nachhilfe, Lernhilfe", ""),
+    ("Jugendliche, Teenager, Teens", ""),
+    ("Deutschkurs, Sprachkurs, Deutschförderung", ""),
+    ("Bewerbung, Ausbildung, Praktikum, Lehrstelle", "Übergang Schule – Beruf"),
+    ("Zähne, Zahnpflege, Zahngesundheit", ""),
+    ("Sport, Bewegung, Turnen", ""),
+    ("Stillen, Stillzeit, Stillberatung", ""),
+    ("Erziehung, Erziehungsberatung, Elternkurs", ""),
+    ("Trennung, Scheidung", ""),
+    ("Tagesmutter, Tagespflege, Kindertagespflege", ""),
+]
+
 # Oberhausen streets per Stadtteil slug, with the postal code used there.
 STREETS = {
     "alstaden": ("Bebelstraße", "46049"),

@@ -27,10 +27,12 @@ from offers.models import (
     Offer,
     Provider,
     Submission,
+    SynonymGroup,
     TargetGroup,
     Topic,
     related_id_column,
 )
+from offers.search_index import rebuild_search_index
 from offers.text import german_slugify
 from offers.vocabulary import load_vocabulary
 from steering.models import ChildPopulation
@@ -63,6 +65,7 @@ def load_demo_data(today=None):
         locations = _load_locations(providers, stats)
         offers_by_key = _load_offers(providers, locations, today, stats)
         _load_networks(providers, offers_by_key, stats)
+        _load_synonyms()
         _load_moderation_queue(today)
         _load_child_population(today.year - 1)
     return stats
@@ -84,10 +87,19 @@ def _load_providers(stats):
                 "website": f"https://{slug}.example.org/",
                 "email": f"kontakt@{slug}.example.org",
                 "phone": _phone(slug),
+                "short_name": content.PROVIDER_SHORT_NAMES.get(slug, ""),
             },
         )
         stats.providers += created
     return providers
+
+
+def _load_synonyms():
+    for terms, note in content.SYNONYMS:
+        if not SynonymGroup.objects.filter(terms=terms).exists():
+            group = SynonymGroup(terms=terms, note=note)
+            group.full_clean()
+            group.save()
 
 
 def _load_locations(providers, stats):
@@ -498,6 +510,7 @@ def generate_offers(total, batch_size=2000, today=None, progress=None):
                 )
         if progress:
             progress(numbers[-1])
-    # Bulk inserts send no signals: tell the caches of counts themselves.
+    # Bulk inserts send no signals: tell the search index and the caches themselves.
+    rebuild_search_index(prune=False)
     bump_offers_version()
     return total - existing

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offers.ages import age_choices, parse_age
 from offers.models import AgePhase, District, Language, Provider, TargetGroup, Topic
+from offers.search import plan_search
 
 
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
@@ -94,7 +95,14 @@ class OfferFilter(django_filters.FilterSet):
     FLAGS = ["kostenlos", "barrierefrei"]
 
     def filter_search(self, qs, name, value):
-        return qs.search(value)
+        return qs.search(self.search_plan(value))
+
+    def search_plan(self, value):
+        """The search's vocabulary look-ups, made once however often the selection is built."""
+        plans = self.__dict__.setdefault("_search_plans", {})
+        if value not in plans:
+            plans[value] = plan_search(value, self.queryset.db)
+        return plans[value]
 
     def filter_age(self, qs, name, value):
         return qs.for_age_range(*parse_age(value))

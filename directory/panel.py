@@ -128,6 +128,34 @@ class FilterPanel:
         return [(chip, self.filterset.queryset_without(chip.name).count()) for chip in self.chips]
 
     @cached_property
+    def did_you_mean(self):
+        """When a search found nothing: [(other spelling, its address, how many it finds)]."""
+        if self.total or not self.searching:
+            return []
+        text = self.filterset.active["q"]
+        return [
+            (suggestion, self._url_with(q=suggestion), count)
+            for suggestion, count in cached(
+                ("did-you-mean", self.filterset.cache_key()), lambda: self._suggestions(text)
+            )
+        ]
+
+    def _suggestions(self, text):
+        others = self.filterset.queryset_without("q")
+        counted = [
+            (suggestion, others.search(suggestion).count())
+            for suggestion in self.filterset.search_plan(text).suggestions()
+        ]
+        return [(suggestion, count) for suggestion, count in counted if count]
+
+    def _url_with(self, **values):
+        params = self.params.copy()
+        params.pop("page", None)
+        for name, value in values.items():
+            params[name] = value
+        return f"?{params.urlencode()}"
+
+    @cached_property
     def sort_options(self):
         """Relevance only makes sense for a search (and is then the default)."""
         chosen, default = self.filterset.sort_order, self.filterset.default_sort

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class OffersConfig(AppConfig):
     name = "offers"
     verbose_name = _("Prevention offers")
+
+    def ready(self):
+        from offers.search_index import connect_search_index
+
+        connect_search_index()

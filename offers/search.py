@@ -1,50 +1,56 @@
-"""Full-text search over offers, on PostgreSQL and on SQLite.
+"""Search over offers, on PostgreSQL and on SQLite.
 
-PostgreSQL keeps a stored, GIN-indexed ``tsvector`` (title weighted above
-summary above description) in a generated column, built with the text
-search configuration ``german_unaccent``: German stemming after removing
-accents, so "Kinder" finds "Kind" and "sprachforderung" finds
-"Sprachförderung". Migration 0002 creates that configuration.
+Each offer has a stored search document (a generated column) of its title,
+summary, provider and places (``Offer.search_context``, kept by
+``offers.search_index``) and description, weighted in that order.
 
-SQLite has no stemming; the same generated column holds the three texts
-lower-cased with umlauts and a few other accents folded, and a query word
-matches as a substring after a light German suffix strip. That is enough
-for a newcomer's laptop; production runs PostgreSQL.
+A query is first *planned* against the vocabulary of the offers' texts
+(``SearchTerm``) and the coordinators' synonyms (``SynonymGroup``): every
+word may also match its synonyms, compounds that contain it ("Förderung" →
+"Sprachförderung") and, when the vocabulary does not know it, the nearest
+spellings with one wrong, missing, extra or swapped letter (two from nine
+letters on). The plan costs two or three small queries, whatever the number of
+offers, and is made once per request.
+
+PostgreSQL: a ``tsvector`` built with ``german_unaccent`` (German stemming
+after removing accents, migration 0002), GIN-indexed; every word a prefix;
+ranked by ``ts_rank`` with the weights. Nearest spellings come from a trigram
+index on the vocabulary (pg_trgm, ``<->``).
+
+SQLite: the document is the folded plain text; a word matches as a substring
+after a light German suffix strip; ranking only knows title and summary.
+Nearest spellings are found by comparing the vocabulary's words of a similar
+length in Python: fine for a city, slow for a state.
 """
 
-import re
+from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections, models
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Length
+
+from offers.models.searches import SearchTerm, SynonymGroup
+from offers.words import (
+    FOLDED_CHARACTERS,
+    WORD,
+    allowed_typos,
+    edit_distance,
+    fold,
+    query_words,
+    strip_suffix,
+)
 
 SEARCH_CONFIG = "german_unaccent"
-
-# Folded the same way in SQL (for the stored document) and in Python (for the query).
-# The generated column's SQL is built from this table: changing it needs a
-# migration that recreates the column on SQLite.
-FOLDED_CHARACTERS = {
-    "ä": "a",
-    "ö": "o",
-    "ü": "u",
-    "ß": "ss",
-    "Ä": "a",
-    "Ö": "o",
-    "Ü": "u",
-    "é": "e",
-    "è": "e",
-    "ç": "c",
-    "Ç": "c",
-    "ş": "s",
-    "Ş": "s",
-    "ğ": "g",
-    "ı": "i",
-    "İ": "i",
-}
-# Suffixes removed from SQLite query words so "Familien" still finds "Familie".
-GERMAN_SUFFIXES = ("innen", "ern", "en", "er", "es", "e", "n", "s")
-WORD = re.compile(r"\w+")
-MAX_QUERY_WORDS = 8
+# A word this long (after its ending is stripped) also finds compounds containing it.
+COMPOUND_MIN_LENGTH = 4
+# At most this many compounds per word, the shortest first (closest to the word itself).
+COMPOUND_LIMIT = 25
+# Nearest words of the vocabulary looked at per unknown word.
+NEAR_LIMIT = 20
+# "Did you mean": at most this many suggestions, each at most this many letters off.
+SUGGESTION_LIMIT = 3
+SUGGESTION_DISTANCE = 2
 
 
 class SearchDocumentField(SearchVectorField):
@@ -55,14 +61,16 @@ class SearchDocumentField(SearchVectorField):
 
 
 class SearchDocument(models.Func):
-    """The generated search column's expression for title, summary and description."""
+    """The generated search column's expression: title, summary, context, description.
 
-    arity = 3
+    Weights A, B, C, D in the order given (migration 0001 had three texts).
+    """
+
     output_field = SearchDocumentField()
 
     def as_postgresql(self, compiler, connection, **extra_context):
         parts, params = [], []
-        for expression, weight in zip(self.get_source_expressions(), "ABC", strict=False):
+        for expression, weight in zip(self.get_source_expressions(), "ABCD", strict=False):
             sql, expression_params = compiler.compile(expression)
             parts.append(
                 f"setweight(to_tsvector('{SEARCH_CONFIG}'::regconfig, "
@@ -78,41 +86,180 @@ class SearchDocument(models.Func):
             parts.append(f"coalesce({sql}, '')")
             params.extend(expression_params)
         # One replace() chain around the joined texts: SQLite's parser stack is shallow.
-        sql = " || ' ' || ".join(parts)
-        for original, folded in FOLDED_CHARACTERS.items():
-            sql = f"replace({sql}, '{original}', '{folded}')"
-        return f"lower({sql})", params
+        return folded_sql(" || ' ' || ".join(parts)), params
 
 
-def query_words(text):
-    """The words of a user's query, at most MAX_QUERY_WORDS of them."""
-    return WORD.findall(text or "")[:MAX_QUERY_WORDS]
+def folded_sql(sql):
+    """SQL folding a text expression as ``fold()`` does (SQLite's lower() only knows ASCII)."""
+    for original, folded in FOLDED_CHARACTERS.items():
+        sql = f"replace({sql}, '{original}', '{folded}')"
+    return f"lower({sql})"
 
 
-def fold(word):
-    word = "".join(FOLDED_CHARACTERS.get(char, char) for char in word)
-    return word.lower()
+class Folded(models.Func):
+    """A text column folded as ``fold()`` does, for SQLite's ranking."""
+
+    arity = 1
+    output_field = models.TextField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return folded_sql(f"coalesce({sql}, '')"), params
 
 
-def strip_suffix(word):
-    for suffix in GERMAN_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+@dataclass
+class PlannedWord:
+    """One word of a query and what else it may match."""
+
+    text: str
+    folded: str
+    synonyms: list = field(default_factory=list)
+    compounds: list = field(default_factory=list)
+    typos: list = field(default_factory=list)
+    # (distance, folded term, spelling) of the vocabulary's nearest words, for suggestions.
+    near: list = field(default_factory=list)
+
+    @property
+    def known(self):
+        """The vocabulary has the word, or a word that starts with or contains it."""
+        return bool(self.compounds or self.synonyms)
+
+    @property
+    def alternatives(self):
+        """Everything the word matches, folded, the word itself first.
+
+        Only whole words of word characters: nothing from the database or the user can
+        break the tsquery's syntax.
+        """
+        seen = {}
+        for term in [self.folded, *self.synonyms, *self.compounds, *self.typos]:
+            if WORD.fullmatch(term):
+                seen.setdefault(term, None)
+        return list(seen)
+
+
+@dataclass
+class SearchPlan:
+    """A query's words with their alternatives, looked up once and applied to any selection."""
+
+    text: str
+    words: list
+
+    def suggestions(self):
+        """Other spellings of the query that the vocabulary knows ("Meinten Sie …?").
+
+        Unknown words are replaced by their nearest known words, best first.
+        The caller checks that a suggestion finds something before showing it.
+        """
+        replacements = [
+            [spelling for distance, _, spelling in word.near if distance <= SUGGESTION_DISTANCE]
+            if not word.known
+            else []
+            for word in self.words
+        ]
+        suggestions = []
+        for rank in range(max((len(r) for r in replacements), default=0)):
+            text = " ".join(
+                options[min(rank, len(options) - 1)] if options else word.text
+                for word, options in zip(self.words, replacements, strict=True)
+            )
+            if text.lower() != self.text.lower() and text not in suggestions:
+                suggestions.append(text)
+            if len(suggestions) == SUGGESTION_LIMIT:
+                break
+        return suggestions
+
+
+def plan_search(text, using="default"):
+    """Look up the words of ``text`` in the vocabulary and the synonyms (2–3 queries)."""
+    words = [PlannedWord(word, fold(word)) for word in query_words(text)]
+    if not words:
+        return SearchPlan(text or "", [])
+    synonyms = SynonymGroup.objects.using(using).alternatives()
+    stems = {strip_suffix(word.folded) for word in words}
+    stems = sorted(stem for stem in stems if len(stem) >= COMPOUND_MIN_LENGTH)
+    containing = []
+    if stems:
+        condition = Q()
+        for stem in stems:
+            condition |= Q(term__contains=stem)
+        containing = list(
+            SearchTerm.objects.using(using)
+            .filter(condition)
+            .order_by(Length("term"), "term")
+            .values_list("term", flat=True)[: COMPOUND_LIMIT * len(stems) * 4]
+        )
+    for word in words:
+        stem = strip_suffix(word.folded)
+        word.synonyms = sorted(synonyms.get(word.folded, set()) | synonyms.get(stem, set()))
+        if len(stem) >= COMPOUND_MIN_LENGTH:
+            word.compounds = [term for term in containing if stem in term][:COMPOUND_LIMIT]
+    unknown = [word for word in words if not word.known and len(word.folded) >= 4]
+    if unknown:
+        near = _near_terms(sorted({word.folded for word in unknown}), using)
+        for word in unknown:
+            limit = max(allowed_typos(word.folded), SUGGESTION_DISTANCE)
+            scored = sorted(
+                (edit_distance(word.folded, term, limit), len(term), term, spelling)
+                for term, spelling in near.get(word.folded, [])
+            )
+            word.near = [(d, term, spelling) for d, _, term, spelling in scored if d <= limit]
+            word.typos = [term for d, term, _ in word.near if 0 < d <= allowed_typos(word.folded)]
+    return SearchPlan(text, words)
+
+
+def _near_terms(words, using):
+    """{word: [(term, spelling)]}: candidates from the vocabulary for the edit distance."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(SearchTerm._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT w.word, t.term, t.spelling
+                FROM unnest(%s::text[]) AS w(word)
+                CROSS JOIN LATERAL (
+                    SELECT term, spelling FROM {table} ORDER BY term <-> w.word LIMIT %s
+                ) AS t
+                """,
+                [words, NEAR_LIMIT],
+            )
+            rows = cursor.fetchall()
+    else:
+        lengths = [len(word) for word in words]
+        rows = [
+            (word, term, spelling)
+            for term, spelling in SearchTerm.objects.using(using)
+            .annotate(length=Length("term"))
+            .filter(
+                length__gte=min(lengths) - SUGGESTION_DISTANCE,
+                length__lte=max(lengths) + SUGGESTION_DISTANCE,
+            )
+            .values_list("term", "spelling")
+            for word in words
+            if abs(len(term) - len(word)) <= SUGGESTION_DISTANCE
+        ]
+    near = {}
+    for word, term, spelling in rows:
+        near.setdefault(word, []).append((term, spelling))
+    return near
 
 
 def search_offers(queryset, text):
-    """Offers matching every word of ``text``, annotated with ``rank``.
+    """Offers matching every word of ``text`` (a string or a ``SearchPlan``), with ``rank``.
 
     A query without words filters nothing; every offer then ranks 0.
     """
-    words = query_words(text)
-    if not words:
+    plan = text if isinstance(text, SearchPlan) else plan_search(text, queryset.db)
+    if not plan.words:
         return queryset.annotate(rank=Value(0.0, output_field=models.FloatField()))
     if connections[queryset.db].vendor == "postgresql":
         # Only \w characters reach the tsquery, so no user input can break its syntax.
         # Every word is a prefix so a half-typed word ("Sprachf") already finds.
-        tsquery = " & ".join(f"'{word.lower()}':*" for word in words)
+        tsquery = " & ".join(
+            "(" + " | ".join(f"'{term}':*" for term in word.alternatives) + ")"
+            for word in plan.words
+        )
         query = SearchQuery(tsquery, search_type="raw", config=SEARCH_CONFIG)
         return queryset.filter(search_document=query).annotate(
             rank=SearchRank(F("search_document"), query)
@@ -120,11 +267,12 @@ def search_offers(queryset, text):
     condition = Q()
     title_matches = Q()
     summary_matches = Q()
-    for word in words:
-        stem = strip_suffix(fold(word))
-        condition &= Q(search_document__contains=stem)
-        title_matches &= Q(title__icontains=word)
-        summary_matches &= Q(summary__icontains=word)
+    for word in plan.words:
+        stems = [strip_suffix(term) for term in word.alternatives]
+        condition &= _any_contains("search_document", stems)
+        title_matches &= _any_contains("folded_title", stems)
+        summary_matches &= _any_contains("folded_summary", stems)
+    queryset = queryset.alias(folded_title=Folded("title"), folded_summary=Folded("summary"))
     return queryset.filter(condition).annotate(
         rank=Case(
             When(title_matches, then=Value(1.0)),
@@ -133,3 +281,10 @@ def search_offers(queryset, text):
             output_field=models.FloatField(),
         )
     )
+
+
+def _any_contains(name, terms):
+    condition = Q()
+    for term in terms:
+        condition |= Q(**{f"{name}__contains": term})
+    return condition

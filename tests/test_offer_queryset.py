@@ -235,7 +235,8 @@ def test_search_ranks_title_above_summary_above_description():
         ("<script>", set()),
         ("a" * 500, set()),
         ("%", {"Elterncafé", "Schwimmkurs"}),
-        ("Schwimm_urs", set()),  # an underscore is no wildcard
+        ("Elt_", set()),  # an underscore is no wildcard (and four letters allow no typo)
+        ("Schwimm_urs", {"Schwimmkurs"}),  # one letter off in a long word is a typo
     ],
 )
 def test_search_survives_hostile_input(query, expected):

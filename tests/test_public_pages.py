@@ -460,7 +460,12 @@ def make_many(count):
 PAGE_QUERIES = {
     "/": (11, 4),
     LIST: (30, 8),
-    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (32, 10),
+    # A search adds its look-ups of the synonyms and the vocabulary ...
+    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (34, 12),
+    # ... and of the nearest spellings for a word the vocabulary does not know ("Angebto").
+    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&q=Angebto": (35, 13),
+    # Nothing found: the suggestions ("Meinten Sie: Angebot?") are checked and cached too.
+    f"{LIST}?q=Angbto": (41, 9),
     "offer detail": (7, 7),
     "/traeger/": (2, 2),
     "/traeger/viele/": (9, 9),

@@ -18,10 +18,10 @@ class LocationInline(admin.StackedInline):
 
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "location_count", "offer_count", "email", "phone"]
+    list_display = ["name", "short_name", "kind", "location_count", "offer_count", "email", "phone"]
     ordering = ["name"]
     list_filter = ["kind"]
-    search_fields = ["name", "email"]
+    search_fields = ["name", "short_name", "email"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [LocationInline]
 

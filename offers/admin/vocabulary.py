@@ -1,4 +1,4 @@
-"""The city's vocabulary: Stadtbezirke, Sozialräume, Stadtteile, phases, topics, groups, languages."""
+"""The city's vocabulary: areas, phases, topics, groups, languages, and the search's synonyms."""
 
 from django.contrib import admin
 
@@ -8,6 +8,7 @@ from offers.models import (
     District,
     Language,
     Neighbourhood,
+    SynonymGroup,
     TargetGroup,
     Topic,
 )
@@ -74,3 +75,9 @@ class TargetGroupAdmin(admin.ModelAdmin):
 class LanguageAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "native_name"]
     search_fields = ["name", "code", "native_name"]
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(admin.ModelAdmin):
+    list_display = ["terms", "note"]
+    search_fields = ["terms", "note"]

@@ -38,6 +38,9 @@ from offers.models.reviews import (
 from offers.models.searches import (
     UNMET_SEARCH_KEEP_DAYS,
     UNMET_SEARCH_MIN_DAYS,
+    SearchTerm,
+    SynonymGroup,
+    SynonymGroupQuerySet,
     UnmetSearch,
     UnmetSearchQuerySet,
     normalise_search_text,
@@ -47,6 +50,9 @@ from offers.models.vocabulary import AgePhase, Language, TargetGroup, Topic
 __all__ = [
     "UNMET_SEARCH_KEEP_DAYS",
     "UNMET_SEARCH_MIN_DAYS",
+    "SearchTerm",
+    "SynonymGroup",
+    "SynonymGroupQuerySet",
     "UnmetSearch",
     "UnmetSearchQuerySet",
     "normalise_search_text",

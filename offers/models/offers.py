@@ -215,7 +215,11 @@ class OfferQuerySet(models.QuerySet):
         return self.published(today).filter(last_verified_at__lt=limit)
 
     def search(self, text):
-        """Offers matching every word of ``text``, annotated with ``rank``."""
+        """Offers matching every word of ``text`` (or a ``SearchPlan``), annotated with ``rank``.
+
+        Words also match the provider and the places, their synonyms, compounds
+        that contain them and, for unknown words, the vocabulary's nearest spelling.
+        """
         return search_offers(self, text)
 
     def with_related(self):
@@ -234,9 +238,9 @@ class OfferQuerySet(models.QuerySet):
 
 class OfferManager(models.Manager.from_queryset(OfferQuerySet)):
     def get_queryset(self):
-        # The search vector is only ever compared in SQL; loading it would
+        # The search columns are only ever compared in SQL; loading them would
         # multiply the bytes every list moves.
-        return super().get_queryset().defer("search_document")
+        return super().get_queryset().defer("search_context", "search_document")
 
 
 class OfferStatus(models.TextChoices):
@@ -382,8 +386,16 @@ class Offer(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_context = models.TextField(
+        _("provider and places in words"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("Kept by the search index: the provider's names and the places' names."),
+    )
     search_document = models.GeneratedField(
-        expression=SearchDocument("title", "summary", "description"),
+        # Weights A–D: title, summary, provider and places, description.
+        expression=SearchDocument("title", "summary", "search_context", "description"),
         output_field=SearchDocumentField(),
         db_persist=True,
         verbose_name=_("search document"),
@@ -392,7 +404,7 @@ class Offer(models.Model):
     objects = OfferManager()
     history = HistoricalRecords(
         verbose_name=_("historical offer"),
-        excluded_fields=["search_document", "updated_at"],
+        excluded_fields=["search_context", "search_document", "updated_at"],
         # Reasons are sentences (a rejection's reason, a coordinator's note), not labels.
         history_change_reason_field=models.TextField(null=True),
         m2m_fields=[locations, districts, topics, target_groups, languages],

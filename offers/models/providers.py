@@ -29,6 +29,12 @@ class Provider(models.Model):
     Kind = ProviderKind
 
     name = LineField(_("name"), max_length=200)
+    short_name = LineField(
+        _("short name"),
+        max_length=40,
+        blank=True,
+        help_text=_("The name families know it by, e.g. “AWO” or “DRK”. The search finds it."),
+    )
     slug = models.SlugField(_("slug"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     description = TextField(_("description"), blank=True)

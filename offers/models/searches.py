@@ -1,18 +1,26 @@
-"""Searches of the public list that found nothing: where families miss an offer.
+"""What families search: the search vocabulary, synonyms, and searches that found nothing.
 
-Counted per day as the normalised text and the filters, nothing else: no
+``SearchTerm`` is the vocabulary of the offers' own texts (titles, summaries,
+descriptions, providers and places), kept by ``offers.search_index``; the
+search corrects typos and completes compounds from it. ``SynonymGroup`` holds
+words coordinators treat as one (Kita = Kindertagesstätte).
+
+Searches that found nothing are counted per day as the normalised text and the filters, nothing else: no
 address, no cookie, no browser, nothing about a person. Coordinators only see
 what was looked for on several days, and counts are deleted after a while.
 """
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from offers.fields import LineField
 from offers.models.places import District
+from offers.words import WORD, fold, strip_suffix
 
 # Coordinators see a search once it found nothing on this many different days.
 UNMET_SEARCH_MIN_DAYS = 3
@@ -95,3 +103,78 @@ class UnmetSearch(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.text} {self.description}".strip()
+
+
+class SearchTerm(models.Model):
+    """One folded word of the offers' texts: what typos and compounds are matched against.
+
+    Rows are added whenever an offer's text changes and pruned by
+    ``manage.py rebuild_search_index``; a word left over from an edited offer
+    does no harm (it finds nothing), and suggestions are checked before they show.
+    """
+
+    term = models.CharField(_("word"), max_length=60, unique=True)
+    spelling = models.CharField(
+        _("spelling"), max_length=60, help_text=_("As first written in an offer, for suggestions.")
+    )
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self):
+        return self.term
+
+
+class SynonymGroupQuerySet(models.QuerySet):
+    def alternatives(self):
+        """{folded word: other folded words of its groups}, also under each word's stem."""
+        alternatives = {}
+        for group in self:
+            words = group.words
+            for word in words:
+                for key in {word, strip_suffix(word)}:
+                    alternatives.setdefault(key, set()).update(w for w in words if w != word)
+        return alternatives
+
+
+class SynonymGroup(models.Model):
+    """Words that mean the same to a family: a search for one finds the others."""
+
+    terms = LineField(
+        _("words"),
+        max_length=300,
+        help_text=_(
+            "Single words separated by commas, e.g. “Kita, Kindertagesstätte, Kindergarten”. "
+            "A search for any of them finds offers with any of them."
+        ),
+    )
+    note = LineField(_("note"), max_length=200, blank=True)
+
+    objects = SynonymGroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("synonyms")
+        verbose_name_plural = _("synonyms")
+        ordering = ["terms"]
+
+    def __str__(self):
+        return self.terms
+
+    @property
+    def words(self):
+        """The group's words, folded as the search compares them."""
+        return sorted({fold(term.strip()) for term in self.terms.split(",") if term.strip()})
+
+    def clean(self):
+        terms = [term.strip() for term in self.terms.split(",") if term.strip()]
+        not_single = [term for term in terms if WORD.fullmatch(term) is None]
+        if not_single:
+            raise ValidationError(
+                {
+                    "terms": _("Give single words only, separated by commas: %(words)s")
+                    % {"words": ", ".join(not_single)}
+                }
+            )
+        if len({fold(term) for term in terms}) < 2:
+            raise ValidationError({"terms": _("Give at least two different words.")})
