@@ -46,8 +46,9 @@ SEARCH_CONFIG = "german_unaccent"
 COMPOUND_MIN_LENGTH = 4
 # At most this many compounds per word, the shortest first (closest to the word itself).
 COMPOUND_LIMIT = 25
-# Nearest words of the vocabulary looked at per unknown word.
+# Nearest words of the vocabulary looked at per unknown word, and corrections kept of them.
 NEAR_LIMIT = 20
+TYPO_LIMIT = 10
 # "Did you mean": at most this many suggestions, each at most this many letters off.
 SUGGESTION_LIMIT = 3
 SUGGESTION_DISTANCE = 2
@@ -198,14 +199,41 @@ def plan_search(text, using="default"):
     if unknown:
         near = _near_terms(sorted({word.folded for word in unknown}), using)
         for word in unknown:
-            limit = max(allowed_typos(word.folded), SUGGESTION_DISTANCE)
-            scored = sorted(
-                (edit_distance(word.folded, term, limit), len(term), term, spelling)
-                for term, spelling in near.get(word.folded, [])
-            )
-            word.near = [(d, term, spelling) for d, _, term, spelling in scored if d <= limit]
-            word.typos = [term for d, term, _ in word.near if 0 < d <= allowed_typos(word.folded)]
+            candidates = near.get(word.folded, [])
+            word.near = _nearest_spellings(word.folded, candidates)
+            word.typos = _corrected_prefixes(word.folded, [term for term, _ in candidates])
     return SearchPlan(text, words)
+
+
+def _nearest_spellings(word, candidates):
+    """[(distance, term, spelling)] of whole words at most SUGGESTION_DISTANCE letters off."""
+    scored = sorted(
+        (edit_distance(word, term, SUGGESTION_DISTANCE), len(term), term, spelling)
+        for term, spelling in candidates
+    )
+    return [(d, term, spelling) for d, _, term, spelling in scored if d <= SUGGESTION_DISTANCE]
+
+
+def _corrected_prefixes(word, terms):
+    """The beginnings of vocabulary words that ``word`` misspells, to search as prefixes.
+
+    "hebame" → "hebamm" (of "hebammensprechstunde"): a typo in a compound's head,
+    or in a word typed half, still finds. A beginning may be one letter shorter
+    or longer than the word, for a missing or an extra letter at its end.
+    """
+    allowed = allowed_typos(word)
+    if not allowed:
+        return []
+    found = {}
+    for term in terms:
+        for length in (len(word) - 1, len(word), len(word) + 1):
+            if length < COMPOUND_MIN_LENGTH or length > len(term):
+                continue
+            beginning = term[:length]
+            distance = edit_distance(word, beginning, allowed)
+            if 0 < distance <= allowed:
+                found[beginning] = min(distance, found.get(beginning, distance))
+    return sorted(found, key=lambda beginning: (found[beginning], len(beginning)))[:TYPO_LIMIT]
 
 
 def _near_terms(words, using):
@@ -219,25 +247,33 @@ def _near_terms(words, using):
                 SELECT w.word, t.term, t.spelling
                 FROM unnest(%s::text[]) AS w(word)
                 CROSS JOIN LATERAL (
-                    SELECT term, spelling FROM {table} ORDER BY term <-> w.word LIMIT %s
+                    -- word_similarity: the word against the best-matching part of a term,
+                    -- so a misspelt compound head finds the compound.
+                    SELECT term, spelling FROM {table} ORDER BY term <->> w.word LIMIT %s
                 ) AS t
                 """,
                 [words, NEAR_LIMIT],
             )
             rows = cursor.fetchall()
     else:
-        lengths = [len(word) for word in words]
+        # No trigram index: words of a similar length or with the same beginning.
+        condition = Q()
+        for word in words:
+            condition |= Q(term__startswith=word[:2]) | Q(
+                length__gte=len(word) - SUGGESTION_DISTANCE,
+                length__lte=len(word) + SUGGESTION_DISTANCE,
+            )
+        terms = list(
+            SearchTerm.objects.using(using)
+            .annotate(length=Length("term"))
+            .filter(condition)
+            .values_list("term", "spelling")
+        )
         rows = [
             (word, term, spelling)
-            for term, spelling in SearchTerm.objects.using(using)
-            .annotate(length=Length("term"))
-            .filter(
-                length__gte=min(lengths) - SUGGESTION_DISTANCE,
-                length__lte=max(lengths) + SUGGESTION_DISTANCE,
-            )
-            .values_list("term", "spelling")
             for word in words
-            if abs(len(term) - len(word)) <= SUGGESTION_DISTANCE
+            for term, spelling in terms
+            if term.startswith(word[:2]) or abs(len(term) - len(word)) <= SUGGESTION_DISTANCE
         ]
     near = {}
     for word, term, spelling in rows:

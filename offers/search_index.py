@@ -17,8 +17,8 @@ offer uses any more (nightly, or after an import).
 """
 
 from django.db import models
-from django.db.models import OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, Concat, Replace
+from django.db.models import Case, OuterRef, Subquery, Value, When
+from django.db.models.functions import Replace
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from offers.models import District, Location, Neighbourhood, Offer, Provider, SearchTerm
@@ -38,10 +38,26 @@ class JoinedText(models.Aggregate):
         return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
 
 
+class SpacedText(models.Func):
+    """Texts joined by spaces, NULL as nothing: SQL's ``||``, on PostgreSQL and SQLite alike.
+
+    (Django's ``Concat`` nests a function per pair: slow to compile for many texts.)
+    """
+
+    output_field = models.TextField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, expression_params = compiler.compile(expression)
+            parts.append(f"COALESCE(CAST({sql} AS TEXT), '')")
+            params.extend(expression_params)
+        return "(" + " || ' ' || ".join(parts) + ")", params
+
+
 def _area_words(name):
     """An area's name as words: "Alstaden/Lirich" would be one token, not two place names."""
-    text = Coalesce(name, Value(""), output_field=models.TextField())
-    return Replace(text, Value("/"), Value(" "), output_field=models.TextField())
+    return Replace(SpacedText(name), Value("/"), Value(" "), output_field=models.TextField())
 
 
 def _context_expression(offer_model):
@@ -49,20 +65,17 @@ def _context_expression(offer_model):
     provider_model = offer_model._meta.get_field("provider").related_model
     places = offer_model._meta.get_field("locations").remote_field.through
     named = offer_model._meta.get_field("districts").remote_field.through
-    provider = provider_model.objects.filter(pk=OuterRef("provider_id")).values(
-        text=Concat("name", Value(" "), "short_name", output_field=models.TextField())
+    provider = (
+        provider_model.objects.filter(pk=OuterRef("provider_id"))
+        .order_by()
+        .values(text=SpacedText("name", "short_name"))
     )
-    place_text = Concat(
+    place_text = SpacedText(
         "location__name",
-        Value(" "),
         "location__street",
-        Value(" "),
         "location__postal_code",
-        Value(" "),
-        Coalesce("location__neighbourhood__name", Value(""), output_field=models.TextField()),
-        Value(" "),
+        "location__neighbourhood__name",
         _area_words("location__neighbourhood__district__name"),
-        output_field=models.TextField(),
     )
     place_texts = (
         places.objects.filter(offer_id=OuterRef("pk"))
@@ -73,43 +86,53 @@ def _context_expression(offer_model):
     district_texts = (
         named.objects.filter(offer_id=OuterRef("pk"))
         .values("offer_id")
-        # "Alstaden/Lirich" would be one token: each part is a place name of its own.
         .annotate(text=JoinedText(_area_words("district__name")))
         .values("text")
     )
-    return Concat(
-        Coalesce(Subquery(provider), Value(""), output_field=models.TextField()),
-        Value(" "),
-        Coalesce(Subquery(place_texts), Value(""), output_field=models.TextField()),
-        Value(" "),
-        Coalesce(Subquery(district_texts), Value(""), output_field=models.TextField()),
-        output_field=models.TextField(),
-    )
+    return SpacedText(Subquery(provider), Subquery(place_texts), Subquery(district_texts))
 
 
-def _terms_of(offers):
-    """{folded word: spelling} of the offers' texts (one query)."""
+def _terms_of(rows):
+    """{folded word: spelling} of texts, row by row."""
     terms = {}
-    for texts in offers.values_list("title", "summary", "description", "search_context").iterator(
-        chunk_size=BATCH_SIZE
-    ):
+    for texts in rows:
         for term, spelling in text_terms(*texts).items():
             terms.setdefault(term, spelling)
     return terms
 
 
 def _add_terms(terms, term_model):
-    term_model.objects.bulk_create(
-        [term_model(term=term, spelling=spelling) for term, spelling in terms.items()],
-        ignore_conflicts=True,
-        batch_size=BATCH_SIZE,
-    )
+    """Add the words the vocabulary does not have yet (usually none: one look-up)."""
+    words = sorted(terms)
+    missing = []
+    for start in range(0, len(words), BATCH_SIZE):
+        chunk = words[start : start + BATCH_SIZE]
+        known = set(term_model.objects.filter(term__in=chunk).values_list("term", flat=True))
+        missing += [term_model(term=w, spelling=terms[w]) for w in chunk if w not in known]
+    # ignore_conflicts: another request may add the same word at the same moment.
+    term_model.objects.bulk_create(missing, ignore_conflicts=True, batch_size=BATCH_SIZE)
 
 
 def refresh_search_index(offers, term_model=SearchTerm):
-    """Recompute the search context of ``offers`` (a QuerySet) and add their words (3 queries)."""
-    offers.update(search_context=_context_expression(offers.model))
-    _add_terms(_terms_of(offers), term_model)
+    """Recompute the search context of ``offers`` (a QuerySet) and add their words.
+
+    One query reads the texts and the context as it should be; rows are only
+    written when their context changed (each write re-indexes the row).
+    """
+    rows = list(
+        offers.annotate(fresh_context=_context_expression(offers.model)).values_list(
+            "pk", "search_context", "fresh_context", "title", "summary", "description"
+        )
+    )
+    changed = {pk: fresh for pk, old, fresh, *_ in rows if old != fresh}
+    if changed:
+        offers.model._base_manager.filter(pk__in=changed).update(
+            search_context=Case(
+                *[When(pk=pk, then=Value(text)) for pk, text in changed.items()],
+                output_field=models.TextField(),
+            )
+        )
+    _add_terms(_terms_of(row[2:] for row in rows), term_model)
 
 
 def rebuild_search_index(offer_model=Offer, term_model=SearchTerm, prune=True):
@@ -122,11 +145,11 @@ def rebuild_search_index(offer_model=Offer, term_model=SearchTerm, prune=True):
     for start in range(0, len(ids), BATCH_SIZE):
         batch = offer_model._base_manager.filter(pk__in=ids[start : start + BATCH_SIZE])
         batch.update(search_context=_context_expression(offer_model))
-        for term, spelling in _terms_of(batch).items():
+        texts = batch.values_list("search_context", "title", "summary", "description")
+        for term, spelling in _terms_of(texts).items():
             terms.setdefault(term, spelling)
     if prune:
-        stale = set(term_model.objects.values_list("term", flat=True)) - terms.keys()
-        stale = sorted(stale)
+        stale = sorted(set(term_model.objects.values_list("term", flat=True)) - terms.keys())
         for start in range(0, len(stale), BATCH_SIZE):
             term_model.objects.filter(term__in=stale[start : start + BATCH_SIZE]).delete()
     _add_terms(terms, term_model)
@@ -138,8 +161,15 @@ def rebuild_search_index(offer_model=Offer, term_model=SearchTerm, prune=True):
 OFFER_TEXT_FIELDS = {"title", "summary", "description", "provider", "provider_id"}
 
 
+def _deferred(offer):
+    """``Offer.save_with_relations`` refreshes once, after the offer and its relations."""
+    return getattr(offer, "defer_search_refresh", False)
+
+
 def _offer_saved(sender, instance, raw=False, update_fields=None, **kwargs):
-    if raw or (update_fields is not None and not OFFER_TEXT_FIELDS & set(update_fields)):
+    if raw or _deferred(instance):
+        return
+    if update_fields is not None and not OFFER_TEXT_FIELDS & set(update_fields):
         return
     refresh_search_index(Offer.objects.filter(pk=instance.pk))
 
@@ -174,32 +204,12 @@ def _context_deleted(sender, instance, **kwargs):
 
 
 def _places_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if action == "pre_clear" and reverse:
-        instance._search_offer_ids = list(
-            sender.objects.filter(**{sender_field(sender, instance): instance.pk}).values_list(
-                "offer_id", flat=True
-            )
-        )
-        return
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if not reverse:
-        ids = [instance.pk]
-    elif action == "post_clear":
-        ids = getattr(instance, "_search_offer_ids", [])
-    else:
-        ids = list(pk_set or [])
-    if ids:
-        refresh_search_index(Offer.objects.filter(pk__in=ids))
-
-
-def sender_field(through, instance):
-    """The column of a many-to-many table of Offer that points at ``instance``'s model."""
-    return next(
-        field.attname
-        for field in through._meta.get_fields()
-        if field.many_to_one and field.related_model is type(instance)
-    )
+    # Changed from the offer's side (the admin, the forms, save_with_relations); from the
+    # other side pk_set names the offers.
+    if action in ("post_add", "post_remove", "post_clear") and not _deferred(instance):
+        ids = list(pk_set or []) if reverse else [instance.pk]
+        if ids:
+            refresh_search_index(Offer.objects.filter(pk__in=ids))
 
 
 def connect_search_index():

@@ -541,12 +541,15 @@ class Offer(models.Model):
     def save_with_relations(self, relations, by=None, reason=""):
         """Save the offer and its many-to-many relations as one history record."""
         self.skip_history_when_saving = True
+        # The search index (offers.search_index) is refreshed once, by the last save.
+        self.defer_search_refresh = True
         try:
             self.save()
             for name, objects in relations.items():
                 getattr(self, name).set(objects)
         finally:
             del self.skip_history_when_saving
+            del self.defer_search_refresh
         self._history_user = by
         self._change_reason = str(reason)
         self.save()

@@ -1,0 +1,255 @@
+"""The search reads providers and places, keeps up with every edit, and survives anything typed."""
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from demo.loader import generate_offers
+from offers.models import District, Neighbourhood, Offer, SearchTerm, SynonymGroup
+from offers.search import plan_search
+from offers.search_index import rebuild_search_index
+from tests.factories import make_location, make_offer, make_provider
+
+pytestmark = pytest.mark.django_db
+LIST = "/angebote/"
+
+
+def found(query):
+    return set(Offer.objects.published().search(query).values_list("title", flat=True))
+
+
+def test_a_provider_is_found_by_its_name_and_its_short_name():
+    provider = make_provider(name="Arbeiterwohlfahrt Ortsverein Lirich", short_name="AWO")
+    make_offer(title="Elterncafé", provider=provider)
+    make_offer(title="Krabbelgruppe")
+
+    assert found("AWO") == {"Elterncafé"}
+    assert found("Arbeiterwohlfahrt") == {"Elterncafé"}
+
+
+def test_a_place_is_found_by_stadtteil_sozialraum_street_and_postal_code():
+    location = make_location(neighbourhood="holten", street="Bahnhofstraße 5", postal_code="46147")
+    make_offer(title="Babytreff", locations=[location])
+    make_offer(title="Spielgruppe", locations=[make_location(neighbourhood="lirich")])
+
+    for query in ["Holten", "Sterkrade-Nord", "Sterkrade Nord", "Bahnhofstraße", "46147"]:
+        assert found(query) == {"Babytreff"}, query
+    # "Alstaden/Lirich" is two place names, not one word
+    assert found("Lirich") == {"Spielgruppe"}
+    assert found("Alstaden") == {"Spielgruppe"}
+
+
+def test_a_named_sozialraum_counts_too():
+    make_offer(title="Hausbesuche", districts=["osterfeld"], outreach=True)
+
+    assert found("Osterfeld") == {"Hausbesuche"}
+
+
+def test_title_ranks_above_summary_above_provider_and_place_above_description(is_postgresql):
+    make_offer(title="Treff am Markt", description="Auch für Familien aus Holten.")
+    make_offer(title="Spielen", locations=[make_location(neighbourhood="holten")])
+    make_offer(title="Beratung", summary="Sprechstunde in Holten, dienstags.")
+    make_offer(title="Holten singt")
+
+    ranked = Offer.objects.search("Holten").order_by("-rank").values_list("title", flat=True)
+
+    if is_postgresql:
+        assert list(ranked) == ["Holten singt", "Beratung", "Spielen", "Treff am Markt"]
+    else:  # SQLite's simpler rule ranks title and summary only (README, "Search")
+        assert list(ranked)[:2] == ["Holten singt", "Beratung"] and len(ranked) == 4
+
+
+def test_every_edit_of_a_provider_or_place_shows_in_the_search_at_once():
+    provider = make_provider(name="Kinderhaus Sonnenschein")
+    location = make_location(provider=provider, neighbourhood="lirich", name="Haus am Park")
+    offer = make_offer(title="Krabbelgruppe", provider=provider, locations=[location])
+
+    provider.name = "Kinderhaus Regenbogen"
+    provider.save()
+    assert found("Regenbogen") == {"Krabbelgruppe"} and found("Sonnenschein") == set()
+
+    location.neighbourhood = Neighbourhood.objects.get(slug="holten")
+    location.save()
+    assert found("Holten") == {"Krabbelgruppe"} and found("Lirich") == set()
+
+    holten = Neighbourhood.objects.get(slug="holten")
+    holten.name = "Holten-Mitte"
+    holten.save()
+    assert found("Holten-Mitte") == {"Krabbelgruppe"}
+
+    district = District.objects.get(slug="sterkrade-nord")
+    district.name = "Nordbezirk"
+    district.save()
+    assert found("Nordbezirk") == {"Krabbelgruppe"}
+
+    offer.locations.remove(location)
+    assert found("Holten") == set()
+    offer.locations.add(location)
+    assert found("Holten") == {"Krabbelgruppe"}
+    offer.locations.clear()
+    assert found("Holten") == set()
+
+    offer.locations.add(location)
+    location.delete()
+    assert found("Holten") == set()
+
+
+def test_the_index_built_step_by_step_equals_a_rebuild_and_a_rebuild_prunes_old_words():
+    provider = make_provider(name="Familienhilfe Ruhrbogen", short_name="FHR")
+    make_offer(title="Elterncafé", provider=provider, locations=[make_location(provider=provider)])
+    offer = make_offer(title="Schwimmkurs", districts=["osterfeld"], outreach=True)
+    offer.title = "Seepferdchenkurs"
+    offer.save()
+    before = dict(Offer.objects.values_list("pk", "search_context"))
+    assert SearchTerm.objects.filter(term="schwimmkurs").exists()  # added, never removed
+
+    rebuild_search_index()
+
+    assert dict(Offer.objects.values_list("pk", "search_context")) == before
+    assert not SearchTerm.objects.filter(term="schwimmkurs").exists()
+    assert SearchTerm.objects.filter(term="seepferdchenkurs").exists()
+    assert SearchTerm.objects.get(term="elterncafe").spelling == "Elterncafé"
+
+
+def test_bulk_generated_offers_are_found_by_their_provider():
+    make_provider(name="Lesepaten Ruhr", short_name="LPR")
+
+    generate_offers(5)
+
+    assert len(found("LPR")) == Offer.objects.published().filter(provider__short_name="LPR").count()
+    assert Offer.objects.exclude(search_context="").count() == Offer.objects.count()
+
+
+def test_synonyms_from_the_admin_find_each_other(coordinator_client):
+    make_offer(title="Sprachförderung in der Kindertagesstätte")
+
+    response = coordinator_client.post(
+        "/admin/offers/synonymgroup/add/",
+        {"terms": "Kita, Kindertagesstätte, Kindergarten", "note": ""},
+    )
+
+    assert response.status_code == 302
+    assert found("Kita") == {"Sprachförderung in der Kindertagesstätte"}
+    assert found("Kindergarten") == {"Sprachförderung in der Kindertagesstätte"}
+
+
+def test_a_synonym_group_of_phrases_is_refused_in_german_keeping_what_was_typed(
+    coordinator_client,
+):
+    response = coordinator_client.post(
+        "/admin/offers/synonymgroup/add/", {"terms": "Frühe Hilfen, Babyhilfe", "note": ""}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Bitte nur einzelne Wörter" in html and "Frühe Hilfen" in html
+    assert not SynonymGroup.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query, title",
+    [
+        ("Hebame", "Offene Hebammensprechstunde"),  # missing letter
+        ("Hebammme", "Offene Hebammensprechstunde"),  # extra letter
+        ("Hebamem", "Offene Hebammensprechstunde"),  # swapped letters
+        ("Hebanme", "Offene Hebammensprechstunde"),  # wrong letter
+        ("Krabbelgrupe", "Krabbelgruppe"),
+        ("Schwangerschatsberatung", "Schwangerschaftsberatung"),
+        ("Förderung", "Sprachförderung"),  # the tail of a compound
+        ("Schwimmen", "Seepferdchen-Schwimmkurs"),  # its head, in another form
+    ],
+)
+def test_typos_and_halves_of_compounds_find_the_offer(query, title):
+    make_offer(title=title)
+    make_offer(title="Elterncafé")
+
+    assert found(query) == {title}
+
+
+def test_short_words_allow_no_typos():
+    make_offer(title="Kurs für Eltern")
+
+    assert found("Kurz") == set()  # four letters: a different word, not a typo
+
+
+def test_a_search_that_finds_nothing_suggests_known_spellings_that_find(client):
+    make_offer(title="Babytreff am Markt")
+
+    html = client.get(LIST, {"q": "Bebytrff"}).content.decode()
+
+    assert "0 Angebote gefunden" in html
+    assert "Meinten Sie:" in html
+    assert re.search(r'<a href="\?q=Babytreff" lang="de">Babytreff</a> – 1 Angebot', html)
+    assert 'value="Bebytrff"' in html  # what was typed stays in the field
+
+
+def test_suggestions_keep_the_other_filters_and_only_offer_what_finds_something(client):
+    make_offer(title="Babytreff", districts=["osterfeld"], outreach=True)
+
+    html = client.get(LIST, {"q": "Bebytrff", "sozialraum": "alstaden-lirich"}).content.decode()
+
+    assert "Meinten Sie" not in html  # "Babytreff" finds nothing in Alstaden/Lirich either
+    html = client.get(LIST, {"q": "Bebytrff", "sozialraum": "osterfeld"}).content.decode()
+    assert 'href="?q=Babytreff&amp;sozialraum=osterfeld"' in html
+
+
+def test_suggestions_never_leak_words_of_unpublished_offers(client):
+    make_offer(title="Geheimprojekt", status=Offer.Status.DRAFT)
+
+    html = client.get(LIST, {"q": "Geheimprojeckt"}).content.decode()
+
+    assert "Geheimprojekt" not in html.replace('value="Geheimprojeckt"', "")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "'\"",
+        "100%",
+        "a_b",
+        "\\\\",
+        "x" * 5000,
+        "Kita\x00",
+        "\x1b[31mrot",
+        "Krabbel' | 'gruppe",
+        "a:* & !b",
+        "(((",
+        "ثقافة",
+        "Детский сад",
+    ],
+)
+def test_hostile_searches_answer_a_sensible_page(client, query):
+    make_offer(title="Krabbelgruppe")
+
+    response = client.get(LIST, {"q": query})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Angebot" in html and 'name="q"' in html
+    if len(query) > 200 or "\x00" in query:
+        assert 'class="error-summary"' in html  # the field says what is wrong, in German
+
+
+@pytest.fixture
+def one_offer():
+    return make_offer(title="Krabbelgruppe")
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    text=st.one_of(
+        st.text(max_size=300), st.text(alphabet="'\"&|!:*()%_\\ äöüßKita\x00", max_size=40)
+    )
+)
+def test_the_search_function_accepts_any_text(one_offer, text):
+    plan = plan_search(text)
+    results = set(Offer.objects.published().search(plan).values_list("title", flat=True))
+
+    assert results <= {"Krabbelgruppe"}
+    assert len(plan.words) <= 8
