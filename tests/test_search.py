@@ -1,8 +1,10 @@
 """The search reads providers and places, keeps up with every edit, and survives anything typed."""
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -253,3 +255,18 @@ def test_the_search_function_accepts_any_text(one_offer, text):
 
     assert results <= {"Krabbelgruppe"}
     assert len(plan.words) <= 8
+
+
+def test_the_nightly_command_rebuilds_and_says_what_it_did():
+    offer = make_offer(
+        title="Babytreff", provider=make_provider(name="Kinderhaus", short_name="KH")
+    )
+    Offer.objects.filter(pk=offer.pk).update(search_context="")  # as after a bulk write
+    SearchTerm.objects.create(term="veraltet", spelling="veraltet")
+    out = io.StringIO()
+
+    call_command("rebuild_search_index", stdout=out)
+
+    assert found("KH") == {"Babytreff"}
+    assert not SearchTerm.objects.filter(term="veraltet").exists()
+    assert re.match(r"1 offers indexed, \d+ words in the vocabulary", out.getvalue())
