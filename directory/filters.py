@@ -153,9 +153,11 @@ class OfferFilter(django_filters.FilterSet):
             chosen = self.default_sort
         return chosen
 
-    def sorted_qs(self):
+    def sorted_qs(self, total=None):
+        """The selection in the chosen order (``total``: how many, when counted already)."""
+        if self.sort_order == self.SORT_RELEVANCE:
+            return self.qs.by_relevance(self.search_plan(self.active["q"]), total)
         order = {
-            self.SORT_RELEVANCE: ["-rank", "title"],
             self.SORT_TITLE: ["title"],
             self.SORT_VERIFIED: ["-last_verified_at", "title"],
             self.SORT_NEWEST: ["-published_at", "-pk"],

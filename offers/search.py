@@ -120,10 +120,8 @@ class PlannedWord:
     # (distance, folded term, spelling) of the vocabulary's nearest words, for suggestions.
     near: list = field(default_factory=list)
 
-    @property
-    def known(self):
-        """The vocabulary has the word, or a word that starts with or contains it."""
-        return bool(self.compounds or self.synonyms)
+    # The vocabulary has the word, or a word that starts with or contains it.
+    known: bool = False
 
     @property
     def alternatives(self):
@@ -170,6 +168,18 @@ class SearchPlan:
                 break
         return suggestions
 
+    def tsquery(self, weights=""):
+        """The PostgreSQL query: every word (or one of its alternatives) as a prefix.
+
+        Only word characters reach the tsquery, so no user input can break its
+        syntax. ``weights`` ("AB") restricts the match to those parts of the document.
+        """
+        text = " & ".join(
+            "(" + " | ".join(f"'{term}':*{weights}" for term in word.alternatives) + ")"
+            for word in self.words
+        )
+        return SearchQuery(text, search_type="raw", config=SEARCH_CONFIG)
+
 
 def plan_search(text, using="default"):
     """Look up the words of ``text`` in the vocabulary and the synonyms (2–3 queries)."""
@@ -181,20 +191,29 @@ def plan_search(text, using="default"):
     stems = sorted(stem for stem in stems if len(stem) >= COMPOUND_MIN_LENGTH)
     containing = []
     if stems:
-        condition = Q()
+        contains, starts = Q(), Q()
         for stem in stems:
-            condition |= Q(term__contains=stem)
+            contains |= Q(term__contains=stem)
+            starts |= Q(term__startswith=stem)
+        # Compounds with the word inside come first: the prefix finds the others anyway,
+        # and one of them is enough to know the word.
         containing = list(
             SearchTerm.objects.using(using)
-            .filter(condition)
-            .order_by(Length("term"), "term")
-            .values_list("term", flat=True)[: COMPOUND_LIMIT * len(stems) * 4]
+            .filter(contains)
+            .annotate(is_prefix=Case(When(starts, then=Value(1)), default=Value(0)))
+            .order_by("is_prefix", Length("term"), "term")
+            .values_list("term", flat=True)[: COMPOUND_LIMIT * len(stems) + len(stems)]
         )
     for word in words:
         stem = strip_suffix(word.folded)
         word.synonyms = sorted(synonyms.get(word.folded, set()) | synonyms.get(stem, set()))
         if len(stem) >= COMPOUND_MIN_LENGTH:
-            word.compounds = [term for term in containing if stem in term][:COMPOUND_LIMIT]
+            word.known = any(stem in term for term in containing)
+            # Words starting with the stem are found by the prefix already.
+            word.compounds = [
+                term for term in containing if stem in term and not term.startswith(stem)
+            ][:COMPOUND_LIMIT]
+        word.known = word.known or bool(word.synonyms)
     unknown = [word for word in words if not word.known and len(word.folded) >= 4]
     if unknown:
         near = _near_terms(sorted({word.folded for word in unknown}), using)
@@ -290,13 +309,7 @@ def search_offers(queryset, text):
     if not plan.words:
         return queryset.annotate(rank=Value(0.0, output_field=models.FloatField()))
     if connections[queryset.db].vendor == "postgresql":
-        # Only \w characters reach the tsquery, so no user input can break its syntax.
-        # Every word is a prefix so a half-typed word ("Sprachf") already finds.
-        tsquery = " & ".join(
-            "(" + " | ".join(f"'{term}':*" for term in word.alternatives) + ")"
-            for word in plan.words
-        )
-        query = SearchQuery(tsquery, search_type="raw", config=SEARCH_CONFIG)
+        query = plan.tsquery()
         return queryset.filter(search_document=query).annotate(
             rank=SearchRank(F("search_document"), query)
         )
@@ -324,3 +337,71 @@ def _any_contains(name, terms):
     for term in terms:
         condition |= Q(**{f"{name}__contains": term})
     return condition
+
+
+# Ranking every match costs about 4 ms per 1 000 matches at 100 000 offers
+# (docs/benchmarks.md); beyond this many, RelevanceOrder ranks the best candidates only.
+EXACT_RANKING_LIMIT = 5000
+# The relevance order ranks this many matches per tier; the rest of a tier follows by title.
+RANKED_CANDIDATES = 200
+
+
+class RelevanceOrder:
+    """The matches of a search by relevance, ranking only the best candidates (PostgreSQL).
+
+    Ranking every match of a broad query reads every matching row (30 000
+    of 100 000 offers for "Eltern": 100+ ms). Instead the matches come in two
+    tiers, those with every word in the title or summary first, then the
+    others (provider, places, description); in each tier the first
+    ``RANKED_CANDIDATES`` by title are ranked with ``ts_rank``, the rest follow
+    by title. Each part is a walk along the title index that stops early.
+    Whenever a tier has fewer matches, its order is the exact ranking.
+
+    A list for the paginator: ``order[20:40]`` costs one query per tier it
+    reaches and one for the offers (a count only on pages past a large tier).
+    """
+
+    ordered = True
+
+    def __init__(self, queryset, plan, related=False):
+        self.queryset = queryset
+        self.plan = plan
+        self.related = related
+
+    def with_related(self):
+        return RelevanceOrder(self.queryset, self.plan, related=True)
+
+    def tiers(self):
+        in_title_or_summary = self.plan.tsquery(weights="AB")
+        return [
+            self.queryset.filter(search_document=in_title_or_summary),
+            self.queryset.exclude(search_document=in_title_or_summary),
+        ]
+
+    def ids(self, start, stop):
+        ids, position = [], 0
+        for tier in self.tiers():
+            if position >= stop:
+                break
+            by_title = tier.order_by("title", "pk")
+            candidates = by_title.values_list("pk", "rank", "title")[:RANKED_CANDIDATES]
+            ranked = [pk for pk, _, _ in sorted(candidates, key=lambda c: (-c[1], c[2], c[0]))]
+            size = len(ranked)
+            if size == RANKED_CANDIDATES and stop > position + size:
+                size = tier.count()  # a page past the ranked part of a large tier
+            low, high = max(start, position) - position, min(stop, position + size) - position
+            if low < high:
+                ids += ranked[low:high]
+                if high > len(ranked):
+                    ids += by_title.values_list("pk", flat=True)[max(low, len(ranked)) : high]
+            position += size
+        return ids
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step:
+            raise TypeError("RelevanceOrder supports slices only")
+        start, stop = index.start or 0, index.stop
+        ids = self.ids(start, stop)
+        queryset = self.queryset.with_related() if self.related else self.queryset
+        offers = {offer.pk: offer for offer in queryset.filter(pk__in=ids).order_by()}
+        return [offers[pk] for pk in ids if pk in offers]

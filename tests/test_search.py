@@ -270,3 +270,46 @@ def test_the_nightly_command_rebuilds_and_says_what_it_did():
     assert found("KH") == {"Babytreff"}
     assert not SearchTerm.objects.filter(term="veraltet").exists()
     assert re.match(r"1 offers indexed, \d+ words in the vocabulary", out.getvalue())
+
+
+def test_by_relevance_ranks_the_best_candidates_of_each_tier_then_follows_by_title(
+    is_postgresql, monkeypatch, django_assert_num_queries
+):
+    if not is_postgresql:
+        pytest.skip("SQLite orders every match by its rank")
+    monkeypatch.setattr("offers.search.RANKED_CANDIDATES", 2)
+    holten = make_location(neighbourhood="holten")
+    for title in ["A Holten", "B Holten, Holten, Holten", "C Holten", "D Holten"]:
+        make_offer(title=title)  # tier 1: the word in the title
+    make_offer(title="E", locations=[holten])  # tier 2: only the place
+    make_offer(title="F", locations=[holten], description="Treffpunkt Holten, Holten.")
+    make_offer(title="G", locations=[holten])
+    plan = plan_search("Holten")
+    order = Offer.objects.published().search(plan).by_relevance(plan)  # not counted: broad
+
+    # per tier: its ranked candidates, its size and the rest by title (this slice goes past
+    # both ranked parts); then the offers
+    with django_assert_num_queries(7):
+        everything = [offer.title for offer in order[0:7]]
+
+    # ranked among the first two by title, then by title; per tier
+    assert everything == ["B Holten, Holten, Holten", "A Holten", "C Holten", "D Holten"] + [
+        "F",
+        "E",
+        "G",
+    ]
+    pages = [offer.title for start in range(0, 7, 3) for offer in order[start : start + 3]]
+    assert pages == everything
+    assert [offer.title for offer in order[5:20]] == ["E", "G"]
+
+
+def test_by_relevance_ranks_every_match_of_a_counted_narrow_search():
+    make_offer(title="B Holten")
+    make_offer(title="A Holten, Holten")
+    plan = plan_search("Holten")
+    matches = Offer.objects.published().search(plan)
+
+    ordered = matches.by_relevance(plan, total=2)
+
+    assert [offer.title for offer in ordered] == ["A Holten, Holten", "B Holten"]
+    assert ordered.ordered  # a QuerySet: filters, prefetches and counts as usual

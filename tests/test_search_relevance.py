@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pytest
 
 from offers.models import Offer
+from offers.search import plan_search
 from offers.words import fold
 
 
@@ -153,8 +154,10 @@ def records(demo):
 
 
 def ranked_ids(query):
-    results = Offer.objects.published().search(query).order_by("-rank", "title", "pk")
-    return list(results.values_list("pk", flat=True))
+    """Every match in the order the list shows them by relevance."""
+    plan = plan_search(query)
+    matches = Offer.objects.published().search(plan)
+    return [offer.pk for offer in matches.by_relevance(plan)[: matches.count()]]
 
 
 def evaluate(query, rule, records):

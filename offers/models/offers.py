@@ -9,7 +9,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,13 @@ from offers.models.common import slug_constraint
 from offers.models.places import District
 from offers.models.providers import Location, Provider
 from offers.models.vocabulary import Language, TargetGroup, Topic
-from offers.search import SearchDocument, SearchDocumentField, search_offers
+from offers.search import (
+    EXACT_RANKING_LIMIT,
+    RelevanceOrder,
+    SearchDocument,
+    SearchDocumentField,
+    search_offers,
+)
 from offers.validators import multi_line, no_html
 
 # The admin warns this many days before overdue hiding takes an offer off the public pages.
@@ -221,6 +227,19 @@ class OfferQuerySet(models.QuerySet):
         that contain them and, for unknown words, the vocabulary's nearest spelling.
         """
         return search_offers(self, text)
+
+    def by_relevance(self, plan, total=None):
+        """The searched offers (``search(plan)`` applied) best match first, as a sliceable list.
+
+        Up to ``EXACT_RANKING_LIMIT`` matches (``total``, when the caller has
+        counted them) every match is ranked. Beyond, on PostgreSQL, a
+        ``RelevanceOrder`` ranks only the best candidates, so broad searches
+        stay fast.
+        """
+        broad = total is None or total > EXACT_RANKING_LIMIT
+        if connections[self.db].vendor == "postgresql" and plan.words and broad:
+            return RelevanceOrder(self, plan)
+        return self.order_by("-rank", "title", "pk")
 
     def with_related(self):
         """Everything a list of offers shows, in a fixed number of queries."""
