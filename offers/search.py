@@ -151,10 +151,7 @@ class SearchPlan:
         The caller checks that a suggestion finds something before showing it.
         """
         replacements = [
-            [spelling for distance, _, spelling in word.near if distance <= SUGGESTION_DISTANCE]
-            if not word.known
-            else []
-            for word in self.words
+            [] if word.known else [spelling for _, _, spelling in word.near] for word in self.words
         ]
         suggestions = []
         for rank in range(max((len(r) for r in replacements), default=0)):

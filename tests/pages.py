@@ -15,6 +15,7 @@ def page_type_urls():
         "list-search": "/angebote/?q=Hebamme",
         "list-errors": "/angebote/?alter=99&thema=unbekannt",
         "list-empty": "/angebote/?q=Zauberschule",
+        "list-did-you-mean": "/angebote/?q=Hebanne",
         "list-page-2": "/angebote/?page=2",
         "list-english": "/en/angebote/",
         "offer": offer.get_absolute_url(),

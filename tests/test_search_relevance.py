@@ -205,3 +205,10 @@ def test_precision_and_recall_over_the_whole_set(records, capsys):
     pinned = PINNED[connection.vendor]
     assert precision >= pinned["precision_at_5"]
     assert recall >= pinned["recall"]
+
+
+def test_a_misspelling_too_far_for_the_search_is_answered_with_the_right_word(client, demo):
+    html = client.get("/angebote/", {"q": "Hebanne"}).content.decode()
+
+    assert "0 Angebote gefunden" in html
+    assert 'href="?q=Hebamme" lang="de">Hebamme</a>' in html
