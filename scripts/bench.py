@@ -219,13 +219,8 @@ def wrk(base, urls, duration, connections):
     return result
 
 
-def explain_search(env):
-    code = (
-        "from offers.models import Offer;"
-        "qs = Offer.objects.published().search('Sprachförderung Kita').order_by('-rank', 'title')[:20];"
-        "print(qs.explain(analyze=True));print('----');"
-        "print(Offer.objects.search('Hebamme').explain(analyze=True))"
-    )
+def shell(env, code):
+    """What ``code`` prints when run by ``manage.py shell`` with the benchmark's settings."""
     return subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
         cwd=PROJECT,
@@ -234,6 +229,16 @@ def explain_search(env):
         text=True,
         check=True,
     ).stdout.strip()
+
+
+def explain_search(env):
+    return shell(
+        env,
+        "from offers.models import Offer;"
+        "qs = Offer.objects.published().search('Sprachförderung Kita').order_by('-rank', 'title')[:20];"
+        "print(qs.explain(analyze=True));print('----');"
+        "print(Offer.objects.search('Hebamme').explain(analyze=True))",
+    )
 
 
 def page_weight(base):

@@ -13,10 +13,8 @@ wall clock, and the sum of its queries' times) and over all queries. Only loopba
 import argparse
 import json
 import statistics
-import subprocess
-import sys
 
-from bench import PROJECT, prepare_database
+from bench import prepare_database, shell
 
 QUERIES = [
     "Sprachförderung Kita",  # broad: thousands of generated offers
@@ -74,14 +72,7 @@ def main():
     args = parser.parse_args()
     database, env, _ = prepare_database(args.offers)
     code = CODE.replace("QUERIES", repr(QUERIES)).replace("REPEAT", str(args.repeat))
-    output = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    output = shell(env, code)
     results = json.loads(output.split("RESULT ", 1)[1])
     print(
         f"Search at {args.offers} generated offers (database {database}), {args.repeat} runs each"
