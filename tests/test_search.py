@@ -277,7 +277,7 @@ def test_by_relevance_ranks_the_best_candidates_of_each_tier_then_follows_by_tit
 ):
     if not is_postgresql:
         pytest.skip("SQLite orders every match by its rank")
-    monkeypatch.setattr("offers.search.RANKED_CANDIDATES", 2)
+    monkeypatch.setattr("offers.relevance.RANKED_CANDIDATES", 2)
     holten = make_location(neighbourhood="holten")
     for title in ["A Holten", "B Holten, Holten, Holten", "C Holten", "D Holten"]:
         make_offer(title=title)  # tier 1: the word in the title

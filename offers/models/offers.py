@@ -23,13 +23,8 @@ from offers.models.common import slug_constraint
 from offers.models.places import District
 from offers.models.providers import Location, Provider
 from offers.models.vocabulary import Language, TargetGroup, Topic
-from offers.search import (
-    EXACT_RANKING_LIMIT,
-    RelevanceOrder,
-    SearchDocument,
-    SearchDocumentField,
-    search_offers,
-)
+from offers.relevance import EXACT_RANKING_LIMIT, RelevanceOrder
+from offers.search import SearchDocument, SearchDocumentField, search_offers
 from offers.validators import multi_line, no_html
 
 # The admin warns this many days before overdue hiding takes an offer off the public pages.
