@@ -15,12 +15,14 @@ offers, and is made once per request.
 PostgreSQL: a ``tsvector`` built with ``german_unaccent`` (German stemming
 after removing accents, migration 0002), GIN-indexed; every word a prefix;
 ranked by ``ts_rank`` with the weights. Nearest spellings come from a trigram
-index on the vocabulary (pg_trgm, ``<->``).
+index on the vocabulary (pg_trgm word similarity, ``<->>``). Broad searches
+are ordered by ``offers.relevance``.
 
 SQLite: the document is the folded plain text; a word matches as a substring
 after a light German suffix strip; ranking only knows title and summary.
-Nearest spellings are found by comparing the vocabulary's words of a similar
-length in Python: fine for a city, slow for a state.
+Nearest spellings are found by comparing, in Python, the vocabulary's words
+of a similar length or with the same first two letters: fine for a city,
+slow for a state.
 """
 
 from dataclasses import dataclass, field

@@ -217,6 +217,10 @@ def connect_search_index():
     for model in (Provider, Location, Neighbourhood, District):
         name = model.__name__
         post_save.connect(_context_saved, sender=model, dispatch_uid=f"search-saved-{name}")
+    # Only these can go while offers still point at them (the links go with them);
+    # a provider or Stadtteil in use is protected from deletion.
+    for model in (Location, District):
+        name = model.__name__
         pre_delete.connect(_context_deleting, sender=model, dispatch_uid=f"search-deleting-{name}")
         post_delete.connect(_context_deleted, sender=model, dispatch_uid=f"search-deleted-{name}")
     for relation in ("locations", "districts"):
