@@ -16,6 +16,7 @@ from django.utils import timezone
 from demo import content
 from directory.cache import bump_offers_version, one_version_bump
 from networks.models import Membership, Network
+from offers.facet_index import record_change
 from offers.models import (
     REFERENCE_ALPHABET,
     AgePhase,
@@ -510,7 +511,8 @@ def generate_offers(total, batch_size=2000, today=None, progress=None):
                 )
         if progress:
             progress(numbers[-1])
-    # Bulk inserts send no signals: tell the search index and the caches themselves.
+    # Bulk inserts send no signals: tell the search index, the facet index and the caches themselves.
     rebuild_search_index(prune=False)
+    record_change(None)
     bump_offers_version()
     return total - existing

@@ -1,27 +1,17 @@
 """Option counts for the offer filter: how many results each choice would give.
 
 Each facet is counted within the current selection minus its own filter, so
-the numbers answer "what if I chose this instead?". Every facet costs one or
-two aggregate queries, whatever the number of offers or options.
+the numbers answer "what if I chose this instead?". The counts come from the
+facet index (``offers.facet_index``): each active filter is a bitmap of the
+published offers it selects, a count is the size of an intersection. No
+aggregate query runs, whatever the number of offers or options.
 """
 
 from dataclasses import dataclass, field
 
-from django.db import connections
-from django.db.models import Count
-
-from offers.ages import age_choices, parse_age
-from offers.models import (
-    AgePhase,
-    District,
-    Language,
-    Offer,
-    Provider,
-    TargetGroup,
-    Topic,
-    age_overlap_q,
-    related_id_column,
-)
+from offers.ages import age_choices
+from offers.facet_index import FREE, WHEELCHAIR, facet_state
+from offers.models import Provider
 
 
 @dataclass
@@ -41,39 +31,23 @@ class Facet:
     errors: list = field(default_factory=list)
 
 
-def _within(queryset):
-    """A plain queryset of the same offers, free of annotations and ordering."""
-    return Offer.objects.filter(pk__in=queryset.values("pk"))
+class Selection:
+    """The active filters of an ``OfferFilter`` as bitmaps of the published offers."""
 
+    def __init__(self, filterset):
+        self.filterset = filterset
+        self.state = facet_state(filterset.queryset.db)
+        self.parts = {
+            name: filterset.bitmap(name, value, self.state)
+            for name, value in filterset.active.items()
+        }
 
-def through_counts(relation, queryset):
-    """{related id: number of offers in ``queryset``} for one many-to-many relation of Offer."""
-    through = getattr(Offer, relation).through
-    column = related_id_column(relation)
-    rows = (
-        through.objects.filter(offer_id__in=queryset.values("pk"))
-        .values(column)
-        .annotate(n=Count("offer_id"))
-        .order_by()
-    )
-    return {row[column]: row["n"] for row in rows}
+    def without(self, excluded=None):
+        """The offers every active filter selects except ``excluded``."""
+        return self.state.select([b for name, b in self.parts.items() if name != excluded])
 
-
-def _served_counts(queryset):
-    """(citywide offers, {district id: other offers serving it}) within ``queryset``."""
-    citywide = queryset.filter(citywide=True).count()
-    return citywide, count_by_district(queryset.filter(citywide=False).served_districts())
-
-
-def count_by_district(pairs):
-    """{district id: number of offers} from a query of distinct (offer id, district id) pairs."""
-    sql, params = pairs.query.sql_with_params()
-    with connections[pairs.db].cursor() as cursor:
-        # A UNION cannot be grouped through the ORM; it is wrapped as a subquery instead.
-        cursor.execute(
-            f"SELECT served.district_id, COUNT(*) FROM ({sql}) AS served GROUP BY 1", params
-        )
-        return dict(cursor.fetchall())
+    def count(self, excluded=None):
+        return len(self.without(excluded))
 
 
 def _selected_value(filterset, name, attribute="slug"):
@@ -81,7 +55,9 @@ def _selected_value(filterset, name, attribute="slug"):
     return getattr(value, attribute, value) if value is not None else None
 
 
-def _vocabulary_facet(filterset, name, objects, counts, value_attribute="slug"):
+def _vocabulary_facet(selection, name, kind, objects, value_attribute="slug"):
+    filterset = selection.filterset
+    base = selection.without(name)
     selected = _selected_value(filterset, name, value_attribute)
     return Facet(
         name=name,
@@ -90,7 +66,7 @@ def _vocabulary_facet(filterset, name, objects, counts, value_attribute="slug"):
             Option(
                 value=getattr(obj, value_attribute),
                 label=str(obj),
-                count=counts.get(obj.pk, 0),
+                count=base.intersection_cardinality(selection.state.get((kind, obj.pk))),
                 selected=getattr(obj, value_attribute) == selected,
             )
             for obj in objects
@@ -98,22 +74,20 @@ def _vocabulary_facet(filterset, name, objects, counts, value_attribute="slug"):
     )
 
 
-def age_facet(filterset):
-    base = _within(filterset.queryset_without("alter"))
+def age_facet(selection):
+    filterset, state = selection.filterset, selection.state
+    base = selection.without("alter")
     _, (exact_label, exact), (range_label, ranges) = age_choices()
-    values = [value for value, _ in exact + ranges]
-    counts = base.aggregate(
-        **{
-            f"age_{i}": Count("pk", filter=age_overlap_q(*parse_age(v)))
-            for i, v in enumerate(values)
-        }
-    )
-    by_value = {value: counts[f"age_{i}"] for i, value in enumerate(values)}
     selected = filterset.active.get("alter")
 
     def options(choices):
         return [
-            Option(value, str(label), by_value[value], value == selected)
+            Option(
+                value,
+                str(label),
+                base.intersection_cardinality(state.get(("age", value))),
+                value == selected,
+            )
             for value, label in choices
         ]
 
@@ -124,69 +98,41 @@ def age_facet(filterset):
     )
 
 
-def phase_facet(filterset):
-    phases = list(AgePhase.objects.all())
-    base = _within(filterset.queryset_without("phase"))
-    counts = base.aggregate(
-        **{
-            f"phase_{phase.pk}": Count(
-                "pk", filter=age_overlap_q(phase.min_months, phase.max_months)
-            )
-            for phase in phases
-        }
-    )
-    return _vocabulary_facet(
-        filterset, "phase", phases, {phase.pk: counts[f"phase_{phase.pk}"] for phase in phases}
-    )
-
-
-def district_facet(filterset):
-    districts = list(District.objects.all())
-    citywide, counts = _served_counts(filterset.queryset_without("sozialraum"))
-    return _vocabulary_facet(
-        filterset,
-        "sozialraum",
-        districts,
-        {d.pk: counts.get(d.pk, 0) + citywide for d in districts},
-    )
-
-
-def relation_facet(filterset, name, model, relation, value_attribute="slug"):
-    counts = through_counts(relation, filterset.queryset_without(name))
-    return _vocabulary_facet(filterset, name, model.objects.all(), counts, value_attribute)
-
-
-def provider_facet(filterset):
-    rows = (
-        _within(filterset.queryset_without("traeger"))
-        .values("provider_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counts = {row["provider_id"]: row["n"] for row in rows}
+def provider_facet(selection):
+    base = selection.without("traeger")
     # Only providers with offers in the selection, or the chosen one: a list of
     # every provider of a large region would be unusable.
-    selected = filterset.active.get("traeger")
-    providers = Provider.objects.filter(pk__in=[*counts, getattr(selected, "pk", None)])
-    return _vocabulary_facet(filterset, "traeger", providers, counts)
+    shown = [
+        pk
+        for pk, offers in selection.state.keys("provider").items()
+        if base.intersection_cardinality(offers)
+    ]
+    selected = selection.filterset.active.get("traeger")
+    providers = Provider.objects.filter(pk__in=[*shown, getattr(selected, "pk", None)])
+    return _vocabulary_facet(selection, "traeger", "provider", providers)
 
 
-def build_facets(filterset):
+def build_facets(selection):
     """Every facet with its option counts (errors are the caller's to add)."""
+    vocabulary = selection.state.vocabulary
     return [
-        age_facet(filterset),
-        phase_facet(filterset),
-        district_facet(filterset),
-        relation_facet(filterset, "thema", Topic, "topics"),
-        relation_facet(filterset, "zielgruppe", TargetGroup, "target_groups"),
-        relation_facet(filterset, "sprache", Language, "languages", "code"),
-        provider_facet(filterset),
+        age_facet(selection),
+        _vocabulary_facet(selection, "phase", "phase", vocabulary["phase"]),
+        _vocabulary_facet(selection, "sozialraum", "district", vocabulary["district"]),
+        _vocabulary_facet(selection, "thema", "topic", vocabulary["topic"]),
+        _vocabulary_facet(selection, "zielgruppe", "target_group", vocabulary["target_group"]),
+        _vocabulary_facet(selection, "sprache", "language", vocabulary["language"], "code"),
+        provider_facet(selection),
     ]
 
 
-def flag_counts(filterset):
+def flag_counts(selection):
     """How many results ticking each checkbox would give."""
     return {
-        "kostenlos": filterset.queryset_without("kostenlos").free_of_charge().count(),
-        "barrierefrei": filterset.queryset_without("barrierefrei").wheelchair_accessible().count(),
+        "kostenlos": selection.without("kostenlos").intersection_cardinality(
+            selection.state.get(FREE)
+        ),
+        "barrierefrei": selection.without("barrierefrei").intersection_cardinality(
+            selection.state.get(WHEELCHAIR)
+        ),
     }

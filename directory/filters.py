@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from offers.ages import age_choices, parse_age
+from offers.facet_index import FREE, WHEELCHAIR
 from offers.models import AgePhase, District, Language, Provider, TargetGroup, Topic
 from offers.search import plan_search
 
@@ -93,6 +94,27 @@ class OfferFilter(django_filters.FilterSet):
     # Facets whose options show counts, in the order the page shows them.
     FACETS = ["alter", "phase", "sozialraum", "thema", "zielgruppe", "sprache", "traeger"]
     FLAGS = ["kostenlos", "barrierefrei"]
+    # The facet index's key of each filter's values (offers.facet_index).
+    FACET_KINDS = {
+        "phase": "phase",
+        "thema": "topic",
+        "sozialraum": "district",
+        "zielgruppe": "target_group",
+        "sprache": "language",
+        "traeger": "provider",
+    }
+
+    def bitmap(self, name, value, state):
+        """The published offers one active filter selects, from a ``FacetState``."""
+        if name == "q":
+            return state.search(self.search_plan(value))
+        if name == "alter":
+            return state.get(("age", value))
+        if name == "kostenlos":
+            return state.get(FREE)
+        if name == "barrierefrei":
+            return state.get(WHEELCHAIR)
+        return state.get((self.FACET_KINDS[name], value.pk))
 
     def filter_search(self, qs, name, value):
         return qs.search(self.search_plan(value))

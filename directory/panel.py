@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.functional import cached_property
 
 from directory.cache import cached
-from directory.facets import build_facets, flag_counts
+from directory.facets import Selection, build_facets, flag_counts
 from directory.filters import OfferFilter
 
 
@@ -53,11 +53,11 @@ class FilterPanel:
     def __init__(self, filterset, params):
         self.filterset = filterset
         self.params = params
-        # The counts depend only on the filters: cached per selection, not per page or sort.
-        self.total, self.facets, self.flag_counts = cached(
-            ("list", filterset.cache_key()),
-            lambda: (filterset.qs.count(), build_facets(filterset), flag_counts(filterset)),
-        )
+        # Counted in the facet index's bitmaps: no aggregate query, so nothing to cache.
+        self.selection = Selection(filterset)
+        self.total = self.selection.count()
+        self.facets = build_facets(self.selection)
+        self.flag_counts = flag_counts(self.selection)
         errors = filterset.form.errors
         for facet in self.facets:
             facet.errors = list(errors.get(facet.name, []))
@@ -125,7 +125,7 @@ class FilterPanel:
         """When nothing matches: each filter to leave out, with how many offers that would give."""
         if self.total or not self.chips:
             return []
-        return [(chip, self.filterset.queryset_without(chip.name).count()) for chip in self.chips]
+        return [(chip, self.selection.count(chip.name)) for chip in self.chips]
 
     @cached_property
     def did_you_mean(self):

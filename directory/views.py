@@ -8,12 +8,12 @@ from django.views.decorators.http import require_safe
 
 from directory.cache import cache_public_page, cached
 from directory.chain import chain_matrix
-from directory.facets import through_counts
 from directory.filters import OfferFilter
 from directory.panel import FilterPanel
 from directory.schema_org import offer_structured_data
 from networks.models import Membership, Network
 from offers.ages import AGE_RANGES
+from offers.facet_index import facet_state
 from offers.models import (
     AgePhase,
     District,
@@ -31,16 +31,12 @@ PROVIDERS_PER_PAGE = 50
 PARTIAL_HEADER = "X-Partial"
 
 
-def _home_counts():
-    published = Offer.objects.published()
-    return published.count(), through_counts("topics", published)
-
-
 @require_safe
 @cache_public_page
 def home(request):
-    total, topic_counts = cached(("home",), _home_counts)
-    topics = [(topic, topic_counts.get(topic.pk, 0)) for topic in Topic.objects.all()]
+    state = facet_state()
+    total = len(state.published)
+    topics = [(topic, len(state.get(("topic", topic.pk)))) for topic in state.vocabulary["topic"]]
     age_buttons = [
         (_("Pregnancy"), "phase=schwangerschaft-geburt"),
         (_("under 1 year"), "alter=0"),

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.db import connections, transaction
 from django.test import Client, TestCase
 
+from offers.facet_index import forget_facet_states
 from tests.factories import make_user
 
 
@@ -30,6 +31,18 @@ def client():
 def committed(django_capture_on_commit_callbacks):
     """``with committed(): …`` ends the block as a commit would: its on_commit callbacks run."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_facet_index():
+    """Each test reads the facet index anew.
+
+    A process's bitmaps follow committed changes; a test's changes are rolled
+    back at its end, which no production database does under a running site.
+    """
+    forget_facet_states()
+    yield
+    forget_facet_states()
 
 
 @pytest.fixture(autouse=True)

@@ -454,18 +454,20 @@ def make_many(count):
     return offers
 
 
-# Each page's queries, pinned: the same for 1, 20 and 100 offers. Pages with
-# option counts or the chain cost more when the cache is cold (first request)
-# than warm (the cache lives in the database here, so reading it is a query).
+# Each page's queries, pinned: the same for 1, 20 and 100 offers. The first
+# request of the start page and the list builds the process's facet index
+# (offers.facet_index); later ones only ask it for changes (one query). The
+# chain and the suggestions cost more when the cache is cold than warm (the
+# cache lives in the database here, so reading it is a query).
 PAGE_QUERIES = {
-    "/": (11, 4),
-    LIST: (30, 8),
+    "/": (15, 2),
+    LIST: (21, 8),
     # A search adds its look-ups of the synonyms and the vocabulary ...
-    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (34, 12),
+    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (26, 12),
     # ... and of the nearest spellings for a word the vocabulary does not know ("Angebto").
-    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&q=Angebto": (35, 13),
+    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&q=Angebto": (27, 13),
     # Nothing found: the suggestions ("Meinten Sie: Angebot?") are checked and cached too.
-    f"{LIST}?q=Angbto": (41, 9),
+    f"{LIST}?q=Angbto": (32, 7),
     "offer detail": (7, 7),
     "/traeger/": (2, 2),
     "/traeger/viele/": (9, 9),

@@ -1,5 +1,6 @@
 """The data core's models; ``from offers.models import Offer`` reaches every one of them."""
 
+from offers.models.changes import FacetChange
 from offers.models.common import pk_of, slug_constraint, unique_slug
 from offers.models.contributions import (
     REFERENCE_ALPHABET,
@@ -23,6 +24,7 @@ from offers.models.offers import (
     OfferStatus,
     add_months,
     age_overlap_q,
+    ages_overlap,
     published_q,
     related_id_column,
 )
@@ -67,6 +69,7 @@ __all__ = [
     "ChangeReportReason",
     "ChangeReportStatus",
     "District",
+    "FacetChange",
     "Language",
     "Location",
     "Neighbourhood",
@@ -91,6 +94,7 @@ __all__ = [
     "Topic",
     "add_months",
     "age_overlap_q",
+    "ages_overlap",
     "new_reference",
     "pk_of",
     "published_q",

@@ -94,6 +94,13 @@ def age_overlap_q(min_months, max_months, prefix=""):
     )
 
 
+def ages_overlap(offer_min, offer_max, min_months, max_months):
+    """``age_overlap_q`` for one offer's bounds, in Python (the facet index builds on it)."""
+    return (offer_min is None or offer_min <= max_months) and (
+        offer_max is None or offer_max >= min_months
+    )
+
+
 class OfferQuerySet(models.QuerySet):
     """The vocabulary every view, filter, export and test speaks about offers."""
 
