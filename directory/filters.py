@@ -94,6 +94,8 @@ class OfferFilter(django_filters.FilterSet):
     # Facets whose options show counts, in the order the page shows them.
     FACETS = ["alter", "phase", "sozialraum", "thema", "zielgruppe", "sprache", "traeger"]
     FLAGS = ["kostenlos", "barrierefrei"]
+    # The facet index's order of each choice; relevance is ranked in SQL.
+    INDEX_ORDERS = {SORT_TITLE: "title", SORT_VERIFIED: "verified", SORT_NEWEST: "newest"}
     # The facet index's key of each filter's values (offers.facet_index).
     FACET_KINDS = {
         "phase": "phase",
@@ -175,13 +177,9 @@ class OfferFilter(django_filters.FilterSet):
             chosen = self.default_sort
         return chosen
 
-    def sorted_qs(self, total=None):
-        """The selection in the chosen order (``total``: how many, when counted already)."""
-        if self.sort_order == self.SORT_RELEVANCE:
-            return self.qs.by_relevance(self.search_plan(self.active["q"]), total)
-        order = {
-            self.SORT_TITLE: ["title"],
-            self.SORT_VERIFIED: ["-last_verified_at", "title"],
-            self.SORT_NEWEST: ["-published_at", "-pk"],
-        }[self.sort_order]
-        return self.qs.order_by(*order, "pk")
+    def ranked_qs(self, total=None):
+        """A search's selection best match first (``total``: how many, when counted already).
+
+        The other orders are the facet index's (``FilterPanel.results``).
+        """
+        return self.qs.by_relevance(self.search_plan(self.active["q"]), total)

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from directory.cache import cached
 from directory.facets import Selection, build_facets, flag_counts
 from directory.filters import OfferFilter
+from offers.facet_index import IndexedOrder
 
 
 @dataclass
@@ -154,6 +155,18 @@ class FilterPanel:
         for name, value in values.items():
             params[name] = value
         return f"?{params.urlencode()}"
+
+    def results(self):
+        """The selection in the chosen order, for the paginator."""
+        filterset = self.filterset
+        if filterset.sort_order == OfferFilter.SORT_RELEVANCE:
+            return filterset.ranked_qs(self.total).with_related()
+        return IndexedOrder(
+            self.selection.state,
+            OfferFilter.INDEX_ORDERS[filterset.sort_order],
+            self.selection.without(),
+            filterset.queryset,
+        ).with_related()
 
     @cached_property
     def sort_options(self):

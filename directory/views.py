@@ -73,9 +73,7 @@ class CountedPaginator(Paginator):
 def offer_list(request):
     filterset = OfferFilter(request.GET or None, queryset=Offer.objects.published())
     panel = FilterPanel(filterset, request.GET)
-    paginator = CountedPaginator(
-        filterset.sorted_qs(panel.total).with_related(), OFFERS_PER_PAGE, panel.total
-    )
+    paginator = CountedPaginator(panel.results(), OFFERS_PER_PAGE, panel.total)
     context = {
         "filterset": filterset,
         "form": filterset.form,

@@ -42,9 +42,12 @@ def query_words(text):
     return WORD.findall(text or "")[:MAX_QUERY_WORDS]
 
 
+_FOLDING = str.maketrans(FOLDED_CHARACTERS)
+
+
 def fold(word):
     """Lower case with umlauts and a few other accents folded: "Förderung" → "forderung"."""
-    return "".join(FOLDED_CHARACTERS.get(char, char) for char in word).lower()
+    return word.translate(_FOLDING).lower()
 
 
 def strip_suffix(word):
