@@ -31,10 +31,12 @@ remembered and asked for again for ``GAP_SECONDS``.
 
 import bisect
 import datetime
+import hashlib
 import threading
 import time
 from collections import OrderedDict, defaultdict
 
+from django.core.cache import cache
 from django.db.models import Max, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils import timezone
@@ -63,8 +65,9 @@ GAP_SECONDS = 600
 RELOAD_LIMIT = 2000
 # Offers per block of a sort order (see SortedOffers).
 BLOCK = 1024
-# Search results kept per process (cleared by every change).
+# Search results kept per process (cleared by every change), and in the shared cache.
 SEARCHES_KEPT = 256
+SEARCH_SECONDS = 60 * 60
 RELATIONS = {"topics": "topic", "target_groups": "target_group", "languages": "language"}
 VOCABULARY = {
     "phase": AgePhase,
@@ -91,7 +94,7 @@ class FacetState:
     reads one picture from start to end, whatever other threads do.
     """
 
-    def __init__(self, using, day, published, bitmaps, vocabulary, orders):
+    def __init__(self, using, day, published, bitmaps, vocabulary, orders, token):
         self.using = using
         self.day = day  # (date, earliest verification still shown)
         self.published = published
@@ -99,6 +102,8 @@ class FacetState:
         # {"phase": [AgePhase, …], "district": …, "topic": …, "target_group": …, "language": …}
         self.vocabulary = vocabulary
         self.orders = orders  # {"title": SortedOffers, "verified": …, "newest": …}
+        # The same in every process that has read the same changes (for the shared cache).
+        self.token = token
         self._searches = OrderedDict()
         self._lock = threading.Lock()
 
@@ -117,22 +122,26 @@ class FacetState:
             if found is not None:
                 self._searches.move_to_end(plan.text)
                 return found
-        ids = Offer.objects.using(self.using).search(plan).order_by().values_list("pk", flat=True)
-        found = FrozenBitMap(ids) & self.published
+        # A broad word matches half the offers (0.1 s at 100 000): what one
+        # process found, the others read from the shared cache.
+        key = (
+            "offers:facets:search:"
+            + hashlib.sha256(repr((self.token, plan.text)).encode()).hexdigest()
+        )
+        shared = cache.get(key)
+        if shared is not None:
+            found = FrozenBitMap.deserialize(shared)
+        else:
+            ids = (
+                Offer.objects.using(self.using).search(plan).order_by().values_list("pk", flat=True)
+            )
+            found = FrozenBitMap(ids) & self.published
+            cache.set(key, found.serialize(), SEARCH_SECONDS)
         with self._lock:
             self._searches[plan.text] = found
             while len(self._searches) > SEARCHES_KEPT:
                 self._searches.popitem(last=False)
         return found
-
-    def count(self, *bitmaps):
-        """How many published offers are in every bitmap given."""
-        if not bitmaps:
-            return len(self.published)
-        first, *others = bitmaps
-        if not others:
-            return first.intersection_cardinality(self.published)
-        return len(self.published.intersection(*bitmaps))
 
     def select(self, bitmaps):
         """The published offers in every bitmap given."""
@@ -341,6 +350,7 @@ class FacetIndex:
         self.using = using
         self.state = None
         self.last_change = 0
+        self.stamp = None  # when the newest change read was written
         self.gaps = {}  # change id → when it was first missed
         self.lock = threading.Lock()
 
@@ -359,7 +369,9 @@ class FacetIndex:
         if self.gaps:
             query |= Q(id__in=list(self.gaps))
         return list(
-            FacetChange.objects.using(self.using).filter(query).values_list("id", "offer_id")
+            FacetChange.objects.using(self.using)
+            .filter(query)
+            .values_list("id", "offer_id", "created_at")
         )
 
     def _note_read(self, seen, newest):
@@ -374,8 +386,11 @@ class FacetIndex:
         changes = self._changes()
         if not changes:
             return
-        self._note_read({i for i, _ in changes}, max(i for i, _ in changes))
-        offer_ids = {offer_id for _, offer_id in changes}
+        newest, _, written = max(changes)
+        if newest > self.last_change:
+            self.stamp = written
+        self._note_read({i for i, _, _ in changes}, newest)
+        offer_ids = {offer_id for _, offer_id, _ in changes}
         if None in offer_ids or len(offer_ids) > RELOAD_LIMIT:
             self._rebuild(timezone.localdate())
         else:
@@ -383,7 +398,10 @@ class FacetIndex:
 
     def _rebuild(self, day):
         changes = FacetChange.objects.using(self.using)
-        newest = changes.aggregate(newest=Max("id"))["newest"] or 0
+        newest, self.stamp = changes.order_by("-id").values_list("id", "created_at").first() or (
+            0,
+            None,
+        )
         # Ids written in the last GAP_SECONDS and not visible yet may belong to
         # a transaction still running: they are asked for again.
         settled = timezone.now() - datetime.timedelta(seconds=GAP_SECONDS)
@@ -391,6 +409,9 @@ class FacetIndex:
         recent = set(changes.filter(id__gt=floor).values_list("id", flat=True))
         vocabulary = _vocabulary(self.using)
         members, published, sort_keys = _load(self.using, day, vocabulary)
+        self.last_change = floor
+        self.gaps = {}
+        self._note_read(recent, newest)
         self.state = FacetState(
             self.using,
             _published_key(day),
@@ -398,10 +419,13 @@ class FacetIndex:
             {key: FrozenBitMap(ids) for key, ids in members.items()},
             vocabulary,
             {order: SortedOffers.of(keys) for order, keys in sort_keys.items()},
+            self._token(day),
         )
-        self.last_change = floor
-        self.gaps = {}
-        self._note_read(recent, newest)
+
+    def _token(self, day):
+        # The newest change's time as well: SQLite hands a rolled-back id out again.
+        stamp = self.stamp.isoformat() if self.stamp else None
+        return (self.using, day.isoformat(), self.last_change, stamp, tuple(sorted(self.gaps)))
 
     def _reload(self, offer_ids):
         """A new state with just these offers read again."""
@@ -426,6 +450,7 @@ class FacetIndex:
             bitmaps,
             old.vocabulary,
             {order: old.orders[order].changed(gone, keys) for order, keys in sort_keys.items()},
+            self._token(old.day[0]),
         )
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from directory.filters import OfferFilter
 from directory.panel import FilterPanel
 from offers import facet_index
-from offers.facet_index import facet_state, prune_changes
+from offers.facet_index import facet_state, forget_facet_states, prune_changes
 from offers.models import (
     AgePhase,
     District,
@@ -30,6 +30,7 @@ from offers.models import (
     TargetGroup,
     Topic,
 )
+from offers.search import plan_search
 from tests.factories import make_location, make_offer, make_provider, make_user
 
 AGE_VALUES = [key[1] for key, _, _ in facet_index.age_keys()]
@@ -279,3 +280,18 @@ def test_pruning_keeps_the_newest_change(small_city):
     prune_changes(older_than=later)
 
     assert list(FacetChange.objects.values_list("id", flat=True)) == [newest.id]
+
+
+def test_a_search_found_by_one_process_is_read_by_the_others(small_city, django_assert_num_queries):
+    offers, lirich, osterfeld = small_city
+    plan = plan_search("Testangebot")  # the factories' summary
+    found = facet_state().search(plan)
+    assert len(found) == len(offers)
+
+    forget_facet_states()  # another process, which has read the same changes
+    state = facet_state()
+    with django_assert_num_queries(1):  # the shared cache, not the search
+        assert state.search(plan) == found
+
+    _with(offers[0], summary="Sonst nichts.").save()
+    assert len(facet_state().search(plan)) == len(offers) - 1

@@ -462,12 +462,13 @@ def make_many(count):
 PAGE_QUERIES = {
     "/": (15, 2),
     LIST: (21, 8),
-    # A search adds its look-ups of the synonyms and the vocabulary ...
-    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (26, 12),
+    # A search adds its look-ups of the synonyms and the vocabulary, and the first
+    # time its matches are read and kept in the shared cache ...
+    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (32, 12),
     # ... and of the nearest spellings for a word the vocabulary does not know ("Angebto").
-    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&q=Angebto": (27, 13),
+    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&q=Angebto": (33, 13),
     # Nothing found: the suggestions ("Meinten Sie: Angebot?") are checked and cached too.
-    f"{LIST}?q=Angbto": (32, 7),
+    f"{LIST}?q=Angbto": (38, 7),
     "offer detail": (7, 7),
     "/traeger/": (2, 2),
     "/traeger/viele/": (9, 9),
