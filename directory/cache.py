@@ -26,6 +26,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import quote_etag
 
 from networks.models import Membership, Network
 from offers.models import (
@@ -91,13 +93,18 @@ def one_version_bump(using=None):
         bump_offers_version(using)
 
 
-def _key(parts):
+def _key(parts, version=None):
     """A key for this version of the offers, day and language.
 
     The day is part of it because what is published depends on it (offers expire).
     """
     raw = repr(
-        (offers_version(), timezone.localdate().isoformat(), translation.get_language(), parts)
+        (
+            version or offers_version(),
+            timezone.localdate().isoformat(),
+            translation.get_language(),
+            parts,
+        )
     )
     return "offers:cached:" + hashlib.sha256(raw.encode()).hexdigest()
 
@@ -151,11 +158,26 @@ def connect_invalidation():
 CACHED_HEADERS = ("Content-Type", "Content-Language", "Vary")
 
 
-def cache_public_page(view):
-    """Serve anonymous GETs of a public page from the cache, for this version of the offers.
+def _public_headers(response, etag):
+    """What lets a browser or a reverse proxy keep an anonymous page for a short while."""
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=settings.HTTP_CACHE_SECONDS)
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
-    Only complete 200 answers are kept. Pages with forms are never wrapped:
-    their CSRF token is personal. Set PAGE_CACHE=false to measure without.
+
+def cache_public_page(view):
+    """Anonymous GETs of a public page: HTTP caching, and the page cache for this version.
+
+    Every anonymous answer carries an ETag made of the version of the offers,
+    the day, the language and the address, and ``Cache-Control: public`` with
+    a short max-age (``HTTP_CACHE_SECONDS``), so nginx, Varnish or a CDN in
+    front may keep it; a revalidation that still matches is answered 304
+    without rendering anything. A search that found nothing gets no ETag and
+    ``no-cache``: it is counted each time (``UnmetSearch``).
+
+    The page cache keeps complete 200 answers (PAGE_CACHE=false to measure
+    without). Pages with forms are never wrapped: their CSRF token is personal.
     """
 
     @functools.wraps(view)
@@ -164,26 +186,49 @@ def cache_public_page(view):
             settings.SESSION_COOKIE_NAME in request.COOKIES
             or CookieStorage.cookie_name in request.COOKIES
         )
-        if not settings.PAGE_CACHE or request.method != "GET" or personal:
+        if request.method != "GET" or personal:
             return view(request, *args, **kwargs)
         # The absolute address: pages carry absolute URLs (JSON-LD, alternates).
         # ("page-2": entries hold the search to count since the unmet-search count.)
         parts = ("page-2", request.build_absolute_uri(), bool(request.headers.get("X-Partial")))
-        key = _key(parts)
-        hit = cache.get(key)
-        if hit is not None:
-            content, headers, unmet = hit
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
-            if unmet:  # a search that found nothing counts however it is served
-                UnmetSearch.objects.record(**unmet)
+        # Read once per request; the list's offer cards are kept under it too.
+        request.offers_version = offers_version()
+        key = _key(parts, request.offers_version)
+        etag = quote_etag(key.rsplit(":", 1)[1][:32])
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            return _public_headers(not_modified, etag)
+        response = _cached_page(request, key) if settings.PAGE_CACHE else None
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if settings.PAGE_CACHE:
+                _keep_page(key, response)
+        if response.status_code != 200 or response.cookies:
             return response
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            headers = {name: response[name] for name in CACHED_HEADERS if name in response}
-            unmet = getattr(response, "unmet_search", None)
-            cache.set(key, (response.content, headers, unmet), TIMEOUT)
-        return response
+        if getattr(response, "unmet_search", None):
+            patch_cache_control(response, no_cache=True)
+            return response
+        return _public_headers(response, etag)
 
     return wrapper
+
+
+def _cached_page(request, key):
+    hit = cache.get(key)
+    if hit is None:
+        return None
+    content, headers, unmet = hit
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    if unmet:  # a search that found nothing counts however it is served
+        UnmetSearch.objects.record(**unmet)
+        response.unmet_search = unmet
+    return response
+
+
+def _keep_page(key, response):
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        headers = {name: response[name] for name in CACHED_HEADERS if name in response}
+        unmet = getattr(response, "unmet_search", None)
+        cache.set(key, (response.content, headers, unmet), TIMEOUT)

@@ -9,6 +9,9 @@ aggregate query runs, whatever the number of offers or options.
 
 from dataclasses import dataclass, field
 
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
 from offers.ages import age_choices
 from offers.facet_index import FREE, WHEELCHAIR, facet_state
 from offers.models import Provider
@@ -22,6 +25,17 @@ class Option:
     selected: bool = False
 
 
+def _options_html(options):
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{} ({})</option>',
+        ((o.value, SELECTED if o.selected else "", o.label, o.count) for o in options),
+    )
+
+
+SELECTED = mark_safe(" selected")
+
+
 @dataclass
 class Facet:
     name: str
@@ -29,6 +43,16 @@ class Facet:
     options: list = field(default_factory=list)
     groups: list = field(default_factory=list)  # [(group label, [Option])] for <optgroup>
     errors: list = field(default_factory=list)
+
+    def options_html(self):
+        """The select's options and option groups: about 150 on the list, made in Python.
+
+        A template loop over them took a third of the page's rendering time.
+        """
+        html = _options_html(self.options)
+        for label, options in self.groups:
+            html += format_html('<optgroup label="{}">{}</optgroup>', label, _options_html(options))
+        return html
 
 
 class Selection:

@@ -6,7 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from directory.cache import cache_public_page, cached
+from directory.cache import cache_public_page, cached, offers_version
 from directory.chain import chain_matrix
 from directory.filters import OfferFilter
 from directory.panel import FilterPanel
@@ -80,6 +80,8 @@ def offer_list(request):
         "panel": panel,
         "page": paginator.get_page(request.GET.get("page")),
         "section": "offers",
+        # The cards' cache key (read by cache_public_page for anonymous visitors).
+        "offers_version": getattr(request, "offers_version", None) or offers_version(),
     }
     template = (
         "directory/_directory.html"

@@ -161,6 +161,8 @@ CACHES = {"default": env.parse_cache_url(os.environ.get("CACHE_URL", "db"))}
 
 # Anonymous visitors' pages are served from the cache until an offer changes.
 PAGE_CACHE = env.get_bool("PAGE_CACHE", default=not DEBUG)
+# How long a browser or a reverse proxy may keep an anonymous public page (Cache-Control max-age).
+HTTP_CACHE_SECONDS = env.get_int("HTTP_CACHE_SECONDS", 60, minimum=0)
 
 # How many reverse proxies in front of the app add to X-Forwarded-For; 0 = none.
 TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0, minimum=0)

@@ -114,6 +114,116 @@ def mixed_urls():
     return sorted(set(urls))
 
 
+def fresh_urls(vocabulary, count, seen, seed):
+    """``count`` filter and search URLs of the list that are not in ``seen`` (which grows)."""
+    import random
+
+    rng = random.Random(seed)
+    urls = []
+    while len(urls) < count:
+        params = {}
+        for name in rng.sample(sorted(vocabulary), rng.randint(1, 4)):
+            params[name] = rng.choice(vocabulary[name])
+        if rng.random() < 0.3:
+            params["q"] = rng.choice(SEARCH_WORDS)
+        if rng.random() < 0.2:
+            params["sortierung"] = rng.choice(["neu", "geprueft", "titel"])
+        if rng.random() < 0.2:
+            params["page"] = rng.randint(2, 4)
+        url = "/angebote/?" + urlencode(sorted(params.items()))
+        if url not in seen:
+            seen.add(url)
+            urls.append(url)
+    return urls
+
+
+def filter_vocabulary(database):
+    import psycopg
+
+    ages = [str(age) for age in range(0, 28)] + ["1-2", "3-5", "6-9", "10-15", "16-27"]
+    with psycopg.connect(dbname=database, **PG) as connection:
+
+        def column(sql):
+            return [row[0] for row in connection.execute(sql)]
+
+        return {
+            "alter": ages,
+            "phase": column("SELECT slug FROM offers_agephase"),
+            "sozialraum": column("SELECT slug FROM offers_district"),
+            "thema": column("SELECT slug FROM offers_topic"),
+            "zielgruppe": column("SELECT slug FROM offers_targetgroup"),
+            "sprache": column("SELECT code FROM offers_language"),
+            "kostenlos": ["1"],
+            "barrierefrei": ["1"],
+        }
+
+
+def one_at_a_time(base, urls):
+    """Each URL once, in turn: latencies in ms (every answer must be a 200)."""
+    latencies = []
+    for url in urls:
+        started = time.monotonic()
+        status, _, _ = get(base + url)
+        latencies.append((time.monotonic() - started) * 1000)
+        assert status == 200, url
+    return sorted(latencies)
+
+
+def percentile(values, share):
+    return values[min(len(values) - 1, int(len(values) * share))]
+
+
+def edit_an_offer(env):
+    """What a coordinator does in the admin: change an offer's title and topics, and save."""
+    shell(
+        env,
+        "from offers.models import Offer, Topic;"
+        "offer = Offer.objects.published().order_by('?').first();"
+        "offer.title = offer.title + ' (geändert)'; offer.save();"
+        "offer.topics.add(Topic.objects.order_by('?').first())",
+    )
+
+
+def cold_path(env, database, slug, duration, connections):
+    """Issue 12's measures: page cache off, URLs nobody asked for before, and after an edit."""
+    import psycopg
+
+    vocabulary, seen = filter_vocabulary(database), set(mixed_urls())
+    with psycopg.connect(dbname=database, autocommit=True, **PG) as connection:
+        connection.execute("DELETE FROM django_cache")  # nothing cached from the run before
+    server, base = start_server({**env, "PAGE_CACHE": "false"})
+    try:
+        wait_for_workers(base)
+        rows = {
+            "/healthz": wrk(base, ["/healthz"], duration, connections),
+            "/angebote/": wrk(base, ["/angebote/"], duration, connections),
+            "offer page": wrk(base, [f"/angebote/{slug}/"], duration, connections),
+        }
+        first = one_at_a_time(base, fresh_urls(vocabulary, 100, seen, seed=1))
+        mixed = fresh_urls(vocabulary, 80, seen, seed=2)
+        rows[f"mixed ({len(mixed)} URLs never requested before)"] = wrk(
+            base, mixed, duration, connections
+        )
+        after_edit = []
+        for attempt in range(3):
+            edit_an_offer(env)
+            after_edit += one_at_a_time(base, fresh_urls(vocabulary, 50, seen, seed=10 + attempt))
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return {"rows": rows, "first": first, "after_edit": sorted(after_edit)}
+
+
+def wait_for_workers(base, seconds=60):
+    """Until the list answers at once 20 times in a row: every worker has read its facet index."""
+    deadline = time.monotonic() + seconds
+    quick = 0
+    while quick < 20 and time.monotonic() < deadline:
+        started = time.monotonic()
+        get(base + "/angebote/")
+        quick = quick + 1 if time.monotonic() - started < 0.5 else 0
+
+
 def environment(database):
     return {
         **os.environ,
@@ -285,19 +395,9 @@ def run(size, duration, connections):
     finally:
         server.terminate()
         server.wait(timeout=20)
-    # The same, every page rendered anew: only the option counts and the chain are cached.
-    server, base = start_server({**env, "PAGE_CACHE": "false"})
-    try:
-        for name in (
-            "/angebote/",
-            "offer page",
-            next(n for n in scenarios if n.startswith("mixed")),
-        ):
-            results[f"{name}, page cache off"] = wrk(base, scenarios[name], duration, connections)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    cold_path_results = cold_path(env, database, slug, duration, connections)
     return {
+        "cold_path": cold_path_results,
         "size": size,
         "offers": offers,
         "load_seconds": load_seconds,
@@ -331,6 +431,31 @@ def report(runs, duration, connections, command):
                 f"| {name} | {result['rps']:.0f} | {result['rps'] / healthz:.0%} | {result['p50'] / 1000:.1f} "
                 f"| {result['p95'] / 1000:.1f} | {result['p99'] / 1000:.1f} | {result['errors'] + result['non2xx']} |"
             )
+        cold_path_results = run["cold_path"]
+        cold_healthz = cold_path_results["rows"]["/healthz"]["rps"]
+        first, after_edit = cold_path_results["first"], cold_path_results["after_edit"]
+        lines += [
+            "",
+            "Page cache off (every page rendered anew), in a fresh server:",
+            "",
+            "| page | requests/s | share of /healthz | p50 ms | p95 ms | p99 ms | errors |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for name, result in cold_path_results["rows"].items():
+            lines.append(
+                f"| {name} | {result['rps']:.0f} | {result['rps'] / cold_healthz:.0%} | {result['p50'] / 1000:.1f} "
+                f"| {result['p95'] / 1000:.1f} | {result['p99'] / 1000:.1f} | {result['errors'] + result['non2xx']} |"
+            )
+        lines += [
+            "",
+            f"First request of {len(first)} filter and search combinations never requested "
+            f"before, one at a time: p50 {percentile(first, 0.5):.0f} ms, "
+            f"p95 {percentile(first, 0.95):.0f} ms, slowest {first[-1]:.0f} ms.",
+            "",
+            f"Right after an offer is edited (title and a topic, three times), the next 50 "
+            f"requests each ({len(after_edit)} new combinations): p50 {percentile(after_edit, 0.5):.0f} ms, "
+            f"p95 {percentile(after_edit, 0.95):.0f} ms, slowest {after_edit[-1]:.0f} ms.",
+        ]
         lines += [
             "",
             f"Warm-up pass (cold caches, one request at a time): median {cold[len(cold) // 2]:.0f} ms, "

@@ -1,5 +1,6 @@
 """Cached counts and pages never show an old state: every committed change shows up at once."""
 
+import re
 import threading
 
 import pytest
@@ -305,3 +306,63 @@ def test_the_demo_load_replaces_the_version_once(django_capture_on_commit_callba
         call_command("load_demo_data", verbosity=0)
 
     assert callbacks.count(replace_offers_version) == 1
+
+
+# --- HTTP caching for a reverse proxy in front ----------------------------------------------------
+
+
+def test_anonymous_pages_may_be_kept_briefly_and_are_revalidated_without_rendering(
+    client, settings, django_assert_max_num_queries
+):
+    settings.HTTP_CACHE_SECONDS = 60
+    make_offer(title="Babyschwimmen")
+    first = client.get("/angebote/")
+    assert first["Cache-Control"] == "public, max-age=60"
+    assert "Cookie" in first["Vary"]
+    etag = first["ETag"]
+
+    with django_assert_max_num_queries(1):  # the version of the offers, nothing rendered
+        again = client.get("/angebote/", headers={"If-None-Match": etag})
+
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == etag
+
+
+def test_an_edit_makes_the_old_etag_stale(client, committed):
+    offer = make_offer(title="Babyschwimmen")
+    etag = client.get("/angebote/")["ETag"]
+
+    with committed():
+        offer.title = "Kinderschwimmen"
+        offer.save()
+    response = client.get("/angebote/", headers={"If-None-Match": etag})
+
+    assert response.status_code == 200 and "Kinderschwimmen" in response.content.decode()
+    assert response["ETag"] != etag
+
+
+def test_personal_and_unmet_answers_are_never_kept_by_a_proxy(client, coordinator):
+    make_offer(title="Babyschwimmen")
+
+    nothing_found = client.get("/angebote/", {"q": "Zzyzx"})
+    assert "ETag" not in nothing_found and "no-cache" in nothing_found["Cache-Control"]
+    client.force_login(coordinator)
+    logged_in = client.get("/angebote/")
+    assert "ETag" not in logged_in and "public" not in logged_in.get("Cache-Control", "")
+
+
+def _cards(client):
+    html = client.get("/angebote/").content.decode()
+    return "".join(re.findall(r'<li class="offer-card">.*?</li>\s*</ul>', html, re.S))
+
+
+def test_a_card_shows_its_provider_and_place_as_they_are_now(client, committed):
+    """Cards are kept rendered per version of the offers: a provider's new name replaces it."""
+    offer = make_offer(title="Babyschwimmen")
+    assert offer.provider.name in _cards(client)
+
+    with committed():
+        offer.provider.name = "Neuer Trägername"
+        offer.provider.save()
+
+    assert "Neuer Trägername" in _cards(client)

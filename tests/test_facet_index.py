@@ -7,8 +7,10 @@ the data the way the site does, so the index has to catch up by itself.
 """
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.http import QueryDict
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -295,3 +297,16 @@ def test_a_search_found_by_one_process_is_read_by_the_others(small_city, django_
 
     _with(offers[0], summary="Sonst nichts.").save()
     assert len(facet_state().search(plan)) == len(offers) - 1
+
+
+def test_the_nightly_command_deletes_changes_older_than_a_day(small_city):
+    old = FacetChange.objects.order_by("id").first()
+    FacetChange.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    out = io.StringIO()
+
+    call_command("prune_facet_changes", stdout=out)
+
+    assert out.getvalue() == "1 changes deleted\n"
+    assert not FacetChange.objects.filter(pk=old.pk).exists()
