@@ -8,8 +8,8 @@ aggregate query runs, whatever the number of offers or options.
 """
 
 from dataclasses import dataclass, field
+from html import escape
 
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from offers.ages import age_choices
@@ -26,14 +26,12 @@ class Option:
 
 
 def _options_html(options):
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{} ({})</option>',
-        ((o.value, SELECTED if o.selected else "", o.label, o.count) for o in options),
+    # html.escape is what django.utils.html.escape applies; format_html per option was slower.
+    return "".join(
+        f'<option value="{escape(o.value)}"{" selected" if o.selected else ""}>'
+        f"{escape(o.label)} ({o.count:d})</option>"
+        for o in options
     )
-
-
-SELECTED = mark_safe(" selected")
 
 
 @dataclass
@@ -49,10 +47,23 @@ class Facet:
 
         A template loop over them took a third of the page's rendering time.
         """
-        html = _options_html(self.options)
-        for label, options in self.groups:
-            html += format_html('<optgroup label="{}">{}</optgroup>', label, _options_html(options))
-        return html
+        html = _options_html(self.options) + "".join(
+            f'<optgroup label="{escape(label)}">{_options_html(options)}</optgroup>'
+            for label, options in self.groups
+        )
+        return mark_safe(html)  # every value escaped above
+
+
+@dataclass
+class Named:
+    """What an option needs of a provider (reading whole rows cost more than the rest)."""
+
+    pk: int
+    slug: str
+    name: str
+
+    def __str__(self):
+        return self.name
 
 
 class Selection:
@@ -132,8 +143,12 @@ def provider_facet(selection):
         if base.intersection_cardinality(offers)
     ]
     selected = selection.filterset.active.get("traeger")
-    providers = Provider.objects.filter(pk__in=[*shown, getattr(selected, "pk", None)])
-    return _vocabulary_facet(selection, "traeger", "provider", providers)
+    providers = (
+        Provider.objects.filter(pk__in=[*shown, getattr(selected, "pk", None)])
+        .order_by("name")
+        .values_list("pk", "slug", "name")
+    )
+    return _vocabulary_facet(selection, "traeger", "provider", [Named(*row) for row in providers])
 
 
 def build_facets(selection):

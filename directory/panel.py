@@ -156,8 +156,11 @@ class FilterPanel:
             params[name] = value
         return f"?{params.urlencode()}"
 
-    def results(self):
-        """The selection in the chosen order, for the paginator."""
+    def results(self, known=None):
+        """The selection in the chosen order, for the paginator.
+
+        ``known(pk)``: offers the page need not read (their cards are kept rendered).
+        """
         filterset = self.filterset
         if filterset.sort_order == OfferFilter.SORT_RELEVANCE:
             return filterset.ranked_qs(self.total).with_related()
@@ -166,6 +169,7 @@ class FilterPanel:
             OfferFilter.INDEX_ORDERS[filterset.sort_order],
             self.selection.without(),
             filterset.queryset,
+            known,
         ).with_related()
 
     @cached_property

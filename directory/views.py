@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from directory import cards
 from directory.cache import cache_public_page, cached, offers_version
 from directory.chain import chain_matrix
 from directory.filters import OfferFilter
@@ -73,15 +74,17 @@ class CountedPaginator(Paginator):
 def offer_list(request):
     filterset = OfferFilter(request.GET or None, queryset=Offer.objects.published())
     panel = FilterPanel(filterset, request.GET)
-    paginator = CountedPaginator(panel.results(), OFFERS_PER_PAGE, panel.total)
+    # The cards' cache key (read by cache_public_page for anonymous visitors).
+    version = getattr(request, "offers_version", None) or offers_version()
+    results = panel.results(known=lambda pk: cards.is_kept(version, pk))
+    paginator = CountedPaginator(results, OFFERS_PER_PAGE, panel.total)
     context = {
         "filterset": filterset,
         "form": filterset.form,
         "panel": panel,
         "page": paginator.get_page(request.GET.get("page")),
         "section": "offers",
-        # The cards' cache key (read by cache_public_page for anonymous visitors).
-        "offers_version": getattr(request, "offers_version", None) or offers_version(),
+        "offers_version": version,
     }
     template = (
         "directory/_directory.html"

@@ -152,19 +152,25 @@ class IndexedOrder:
     """A selection of published offers in one of the index's orders: a list for the paginator.
 
     ``order[20:40]`` finds the ids in the index and reads those offers: one
-    query (plus the prefetches of ``with_related()``).
+    query (plus the prefetches of ``with_related()``). Offers whose ids
+    ``known(pk)`` accepts are read without their relations (the list keeps
+    their cards rendered).
     """
 
     ordered = True
 
-    def __init__(self, state, order, selection, queryset):
+    def __init__(self, state, order, selection, queryset, known=None, related=False):
         self.state = state
         self.order = order
         self.selection = selection
         self.queryset = queryset
+        self.known = known
+        self.related = related
 
     def with_related(self):
-        return IndexedOrder(self.state, self.order, self.selection, self.queryset.with_related())
+        return IndexedOrder(
+            self.state, self.order, self.selection, self.queryset, self.known, related=True
+        )
 
     def __len__(self):
         return len(self.selection)
@@ -174,7 +180,13 @@ class IndexedOrder:
             raise TypeError("IndexedOrder supports slices only")
         start, stop = index.start or 0, index.stop
         ids = self.state.orders[self.order].page(self.selection, start, stop)
-        offers = {offer.pk: offer for offer in self.queryset.filter(pk__in=ids).order_by()}
+        known = {pk for pk in ids if self.known and self.known(pk)} if self.related else set(ids)
+        offers = {}
+        if known:
+            offers.update((o.pk, o) for o in self.queryset.filter(pk__in=known).order_by())
+        if len(known) < len(ids):
+            rest = self.queryset.with_related().filter(pk__in=[pk for pk in ids if pk not in known])
+            offers.update((o.pk, o) for o in rest.order_by())
         return [offers[pk] for pk in ids if pk in offers]
 
 

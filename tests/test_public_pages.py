@@ -457,12 +457,13 @@ def make_many(count):
 # Each page's queries, pinned: the same for 1, 20 and 100 offers. Every public
 # page reads the version of the offers for its ETag (directory.cache). The first
 # request of the start page and the list builds the process's facet index
-# (offers.facet_index); later ones only ask it for changes (one query). The
+# (offers.facet_index); later ones only ask it for changes (one query) and read
+# the offers of cards not kept rendered (directory.cards). The
 # chain and the suggestions cost more when the cache is cold than warm (the
 # cache lives in the database here, so reading it is a query).
 PAGE_QUERIES = {
     "/": (16, 3),
-    LIST: (22, 9),
+    LIST: (22, 4),
     # A search adds its look-ups of the synonyms and the vocabulary, and the first
     # time its matches are read and kept in the shared cache ...
     f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (33, 13),

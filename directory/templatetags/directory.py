@@ -1,21 +1,15 @@
 import json
 import re
-import threading
-from collections import OrderedDict
 
 from django import template
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import translate_url
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language_info
+
+from directory import cards
 
 register = template.Library()
-
-# Rendered offer cards of this process, per version of the offers and language.
-CARDS_KEPT = 5000
-_cards = OrderedDict()
-_cards_lock = threading.Lock()
 
 # As django.utils.html.json_script does: no "</script>" or "<!--" can end the block early.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -57,22 +51,5 @@ def language_links(context):
 
 @register.simple_tag(takes_context=True)
 def offer_card(context, offer):
-    """An offer's card, rendered once per version of the offers and language in each process.
-
-    Twenty cards were half of the list's rendering time. A card shows the
-    offer, its provider and its places; a change to any of them replaces the
-    version (``directory.cache``), so no card outlives what it shows. Pages
-    that pass no ``offers_version`` render their cards every time.
-    """
-    version = context.get("offers_version")
-    if version is None:
-        return render_to_string("includes/_offer_card.html", {"offer": offer})
-    key = (version, get_language(), offer.pk)
-    html = _cards.get(key)
-    if html is None:
-        html = render_to_string("includes/_offer_card.html", {"offer": offer})
-        with _cards_lock:
-            _cards[key] = html
-            while len(_cards) > CARDS_KEPT:
-                _cards.popitem(last=False)
-    return html
+    """An offer's card, kept rendered on pages that pass ``offers_version`` (``directory.cards``)."""
+    return cards.card(offer, context.get("offers_version"))
