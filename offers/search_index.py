@@ -21,6 +21,7 @@ from django.db.models import Case, OuterRef, Subquery, Value, When
 from django.db.models.functions import Replace
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+from offers.facet_index import record_change
 from offers.models import District, Location, Neighbourhood, Offer, Provider, SearchTerm
 from offers.words import text_terms
 
@@ -132,6 +133,8 @@ def refresh_search_index(offers, term_model=SearchTerm):
                 output_field=models.TextField(),
             )
         )
+        if offers.model is Offer:  # not in a migration: the searches kept in memory are stale
+            record_change(changed, offers.db)
     _add_terms(_terms_of(row[2:] for row in rows), term_model)
 
 

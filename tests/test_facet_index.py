@@ -310,3 +310,16 @@ def test_the_nightly_command_deletes_changes_older_than_a_day(small_city):
 
     assert out.getvalue() == "1 changes deleted\n"
     assert not FacetChange.objects.filter(pk=old.pk).exists()
+
+
+def test_a_provider_renamed_is_found_by_its_new_name_at_once(small_city):
+    """A search kept in memory is read again when the texts it searched changed elsewhere."""
+    offers, lirich, osterfeld = small_city
+    plan = plan_search("Zauberwald")
+    assert len(facet_state().search(plan)) == 0
+
+    provider = Provider.objects.get(slug="klein")
+    provider.name = "Zauberwald e. V."
+    provider.save()
+
+    assert set(facet_state().search(plan_search("Zauberwald"))) == {offers[0].pk, offers[1].pk}

@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from offers.facet_index import record_change
 from offers.search_index import rebuild_search_index
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         offers, words = rebuild_search_index()
+        record_change(None)  # searches kept in memory may have changed with any text
         self.stdout.write(
             f"{offers} offers indexed, {words} words in the vocabulary "
             f"({time.monotonic() - started:.1f} s)"
