@@ -94,7 +94,7 @@ class FacetState:
     reads one picture from start to end, whatever other threads do.
     """
 
-    def __init__(self, using, day, published, bitmaps, vocabulary, orders, token):
+    def __init__(self, using, day, published, bitmaps, vocabulary, orders, token, inherited=None):
         self.using = using
         self.day = day  # (date, earliest verification still shown)
         self.published = published
@@ -105,6 +105,7 @@ class FacetState:
         # The same in every process that has read the same changes (for the shared cache).
         self.token = token
         self._searches = OrderedDict()
+        self.inherited = inherited or {}  # {plan key: (result, offers changed since)}
         self._lock = threading.Lock()
 
     def get(self, key):
@@ -116,32 +117,56 @@ class FacetState:
         return {key[1]: bitmap for key, bitmap in self.bitmaps.items() if key[0] == kind}
 
     def search(self, plan):
-        """The published offers a search finds (``plan``: a ``SearchPlan``), kept for reuse."""
+        """The published offers a search finds (``plan``: a ``SearchPlan``), kept for reuse.
+
+        Kept per plan (the words and everything they match), so a new synonym
+        makes a new search. Looked for in this process, then in the shared
+        cache (a broad word matches half the offers: 0.1 s at 100 000); after
+        an edit, the search of the state before is only run again over the
+        offers that changed since.
+        """
+        plan_key = tuple(tuple(word.alternatives) for word in plan.words)
         with self._lock:
-            found = self._searches.get(plan.text)
+            found = self._searches.get(plan_key)
             if found is not None:
-                self._searches.move_to_end(plan.text)
+                self._searches.move_to_end(plan_key)
                 return found
-        # A broad word matches half the offers (0.1 s at 100 000): what one
-        # process found, the others read from the shared cache.
+            before = self.inherited.get(plan_key)
         key = (
             "offers:facets:search:"
-            + hashlib.sha256(repr((self.token, plan.text)).encode()).hexdigest()
+            + hashlib.sha256(repr((self.token, plan_key)).encode()).hexdigest()
         )
         shared = cache.get(key)
+        offers = Offer.objects.using(self.using)
         if shared is not None:
             found = FrozenBitMap.deserialize(shared)
+        elif before is not None:
+            old, changed = before
+            ids = offers.filter(pk__in=list(changed)).search(plan).values_list("pk", flat=True)
+            found = ((old - changed) | FrozenBitMap(ids.order_by())) & self.published
+            cache.set(key, found.serialize(), SEARCH_SECONDS)
         else:
-            ids = (
-                Offer.objects.using(self.using).search(plan).order_by().values_list("pk", flat=True)
-            )
-            found = FrozenBitMap(ids) & self.published
+            found = FrozenBitMap(offers.search(plan).order_by().values_list("pk", flat=True))
+            found &= self.published
             cache.set(key, found.serialize(), SEARCH_SECONDS)
         with self._lock:
-            self._searches[plan.text] = found
+            self._searches[plan_key] = found
             while len(self._searches) > SEARCHES_KEPT:
                 self._searches.popitem(last=False)
         return found
+
+    def searches_after(self, changed):
+        """This state's searches for the next one: (result, offers changed since) per plan."""
+        with self._lock:
+            kept = {key: (found, changed) for key, found in self._searches.items()}
+        for key, (found, earlier) in self.inherited.items():
+            if key not in kept:
+                kept[key] = (found, earlier | changed)
+        return {
+            key: value
+            for key, value in list(kept.items())[-SEARCHES_KEPT:]
+            if len(value[1]) <= RELOAD_LIMIT
+        }
 
     def select(self, bitmaps):
         """The published offers in every bitmap given."""
@@ -463,6 +488,7 @@ class FacetIndex:
             old.vocabulary,
             {order: old.orders[order].changed(gone, keys) for order, keys in sort_keys.items()},
             self._token(old.day[0]),
+            old.searches_after(gone),
         )
 
 

@@ -11,7 +11,9 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -323,3 +325,23 @@ def test_a_provider_renamed_is_found_by_its_new_name_at_once(small_city):
     provider.save()
 
     assert set(facet_state().search(plan_search("Zauberwald"))) == {offers[0].pk, offers[1].pk}
+
+
+def test_after_an_edit_a_kept_search_is_run_again_over_the_changed_offers_only(small_city):
+    offers, lirich, osterfeld = small_city
+    plan = plan_search("Testangebot")
+    assert len(facet_state().search(plan)) == len(offers)
+
+    _with(offers[0], summary="Sonst nichts.").save()
+    new = make_offer(summary="Noch ein Testangebot.")
+    offers[2].archive(by=make_user())
+    state = facet_state()
+    with CaptureQueriesContext(connection) as queries:
+        found = state.search(plan)
+
+    assert set(found) == {offers[1].pk, offers[3].pk, new.pk}
+    assert set(found) == set(
+        Offer.objects.published().search(plan).values_list("pk", flat=True)
+    ) & set(state.published)
+    searched = [q["sql"] for q in queries.captured_queries if "offers_offer" in q["sql"]]
+    assert len(searched) == 1 and "IN (" in searched[0]
