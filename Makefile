@@ -11,7 +11,7 @@ DEV_ENV := DEBUG=true
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 STATIC_MANIFEST=false SECURE_SSL_REDIRECT=false PAGE_CACHE=false
 PYTEST_ARGS ?=
 
-.PHONY: run serve test lint test-postgres test-sqlite postgres test-tools messages clean
+.PHONY: run serve test lint test-postgres test-sqlite postgres test-tools messages bench clean
 
 ## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 on SQLite
 run: $(VENV)/.installed-run
@@ -66,6 +66,12 @@ test-tools:
 	@bash scripts/test-tools-up.sh
 
 ## messages: refresh and compile the German catalogue (needs GNU gettext)
+# The figures of docs/benchmarks.md (10 000 and 100 000 offers; about 15 minutes).
+BENCH_OFFERS ?= 10000 100000
+bench: $(VENV)/.installed-dev postgres
+	@command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python scripts/bench.py --offers $(BENCH_OFFERS) --duration 10 --output bench-report.md
+
 messages: $(VENV)/.installed-dev
 	$(DEV_ENV) $(BIN)/python manage.py makemessages -l de --no-location --ignore=.venv --ignore=tests
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages -l de --ignore=.venv
