@@ -19,10 +19,16 @@ found by writes the offer's id to ``FacetChange`` in the same transaction
 (the receivers below only maintain this derived data, like the search
 index's). Before each use a process reads the changes it has not seen (one
 indexed query, usually empty) and reloads just those offers (seven small
-queries). A change to a Sozialraum, a Stadtteil or an age phase is written
-without an offer and makes every process rebuild, as a new day does (offers
-expire and overdue ones hide by date). Bulk writes send no signals: they call
-``record_change()`` themselves (the demo loader does).
+queries); a search it kept is run again over the changed offers only. A
+change to a Sozialraum, a Stadtteil, an age phase or another value the
+filters offer is written without an offer and makes every process rebuild,
+as a new day does (offers expire and overdue ones hide by date). Bulk writes
+send no signals: they call ``record_change()`` themselves (the demo loader
+does).
+
+The list's orders live here too (``SortedOffers``, ``IndexedOrder``): a page
+of any selection in title, verification or publication order without
+sorting in SQL.
 
 Change ids come from a sequence, and a transaction that took a lower id can
 commit after one that took a higher: ids missing from what a process read are
@@ -65,7 +71,7 @@ GAP_SECONDS = 600
 RELOAD_LIMIT = 2000
 # Offers per block of a sort order (see SortedOffers).
 BLOCK = 1024
-# Search results kept per process (cleared by every change), and in the shared cache.
+# Search results kept per process (and carried over a change), and in the shared cache.
 SEARCHES_KEPT = 256
 SEARCH_SECONDS = 60 * 60
 RELATIONS = {"topics": "topic", "target_groups": "target_group", "languages": "language"}
