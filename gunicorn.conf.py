@@ -20,14 +20,24 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 
 def post_worker_init(worker):
-    """Read the facet index before the first request, not during it (offers.facet_index)."""
-    from django.db import connections
+    """Read the facet index as the worker starts, not in its first request (offers.facet_index).
 
-    from offers.facet_index import facet_state
+    In a thread of its own: the worker answers signals meanwhile (a database
+    that is away cannot keep it from stopping), and a request that comes
+    before the index is read waits for it.
+    """
+    import threading
 
-    try:
-        facet_state()
-    except Exception:  # the database may be away; the first request tries again
-        worker.log.exception("The facet index could not be read at start")
-    finally:
-        connections.close_all()
+    def read():
+        from django.db import connections
+
+        from offers.facet_index import facet_state
+
+        try:
+            facet_state()
+        except Exception:  # the database may be away; the first request tries again
+            worker.log.exception("The facet index could not be read at start")
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=read, name="facet-index", daemon=True).start()
