@@ -544,13 +544,18 @@ def prune_changes(older_than, using="default"):
 # --- Receivers: every save that can change what an offer is found by ---------------------------
 
 
+def _deferred(instance):
+    """``Offer.save_with_relations`` records once, by its last save, not once per relation."""
+    return getattr(instance, "defer_search_refresh", False)
+
+
 def _offer_changed(sender, instance, raw=False, using=None, **kwargs):
-    if not raw:
+    if not raw and not _deferred(instance):
         record_change([instance.pk], using)
 
 
 def _relation_changed(sender, instance, action, reverse, using=None, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear"):
+    if action in ("post_add", "post_remove", "post_clear") and not _deferred(instance):
         # From the other side (topic.offers.add(…)) a clear names no offers: read everything.
         record_change(None if reverse else [instance.pk], using)
 

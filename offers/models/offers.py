@@ -562,7 +562,8 @@ class Offer(models.Model):
     def save_with_relations(self, relations, by=None, reason=""):
         """Save the offer and its many-to-many relations as one history record."""
         self.skip_history_when_saving = True
-        # The search index (offers.search_index) is refreshed once, by the last save.
+        # The search and facet indexes (offers.search_index, offers.facet_index) are
+        # refreshed once, by the last save.
         self.defer_search_refresh = True
         try:
             self.save()
