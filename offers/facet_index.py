@@ -60,6 +60,7 @@ from offers.models import (
     TargetGroup,
     Topic,
     ages_overlap,
+    refresh_deferred,
     related_id_column,
 )
 from offers.models.offers import shown_since
@@ -202,9 +203,6 @@ class IndexedOrder:
         return IndexedOrder(
             self.state, self.order, self.selection, self.queryset, self.known, related=True
         )
-
-    def __len__(self):
-        return len(self.selection)
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step:
@@ -544,38 +542,25 @@ def prune_changes(older_than, using="default"):
 # --- Receivers: every save that can change what an offer is found by ---------------------------
 
 
-def _deferred(instance):
-    """``Offer.save_with_relations`` records once, by its last save, not once per relation."""
-    return getattr(instance, "defer_search_refresh", False)
-
-
 def _offer_changed(sender, instance, raw=False, using=None, **kwargs):
-    if not raw and not _deferred(instance):
+    if not raw and not refresh_deferred(instance):
         record_change([instance.pk], using)
 
 
 def _relation_changed(sender, instance, action, reverse, using=None, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear") and not _deferred(instance):
+    if action in ("post_add", "post_remove", "post_clear") and not refresh_deferred(instance):
         # From the other side (topic.offers.add(…)) a clear names no offers: read everything.
         record_change(None if reverse else [instance.pk], using)
 
 
-def _location_saved(sender, instance, raw=False, using=None, **kwargs):
+def _place_changed(sender, instance, raw=False, using=None, **kwargs):
+    # Before a deletion (the links go with the row) and after a save.
     if not raw:
         ids = list(
             Offer.objects.using(using).filter(locations=instance.pk).values_list("pk", flat=True)
         )
         if ids:
             record_change(ids, using)
-
-
-def _location_deleting(sender, instance, using=None, **kwargs):
-    # The links go with the row: remember the offers before.
-    ids = list(
-        Offer.objects.using(using).filter(locations=instance.pk).values_list("pk", flat=True)
-    )
-    if ids:
-        record_change(ids, using)
 
 
 def _everything_changed(sender, instance=None, raw=False, using=None, **kwargs):
@@ -592,8 +577,8 @@ def connect_facet_index():
             sender=getattr(Offer, relation).through,
             dispatch_uid=f"facets-m2m-{relation}",
         )
-    post_save.connect(_location_saved, sender=Location, dispatch_uid="facets-location-saved")
-    pre_delete.connect(_location_deleting, sender=Location, dispatch_uid="facets-location-deleting")
+    post_save.connect(_place_changed, sender=Location, dispatch_uid="facets-location-saved")
+    pre_delete.connect(_place_changed, sender=Location, dispatch_uid="facets-location-deleting")
     # Which Sozialraum a Stadtteil belongs to, the Sozialräume themselves and the
     # age phases' bounds decide for many offers at once, and the vocabulary the
     # filters offer is part of the picture: everything is read again.

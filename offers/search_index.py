@@ -22,7 +22,15 @@ from django.db.models.functions import Replace
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from offers.facet_index import record_change
-from offers.models import District, Location, Neighbourhood, Offer, Provider, SearchTerm
+from offers.models import (
+    District,
+    Location,
+    Neighbourhood,
+    Offer,
+    Provider,
+    SearchTerm,
+    refresh_deferred,
+)
 from offers.words import text_terms
 
 BATCH_SIZE = 2000
@@ -164,13 +172,8 @@ def rebuild_search_index(offer_model=Offer, term_model=SearchTerm, prune=True):
 OFFER_TEXT_FIELDS = {"title", "summary", "description", "provider", "provider_id"}
 
 
-def _deferred(offer):
-    """``Offer.save_with_relations`` refreshes once, after the offer and its relations."""
-    return getattr(offer, "defer_search_refresh", False)
-
-
 def _offer_saved(sender, instance, raw=False, update_fields=None, **kwargs):
-    if raw or _deferred(instance):
+    if raw or refresh_deferred(instance):
         return
     if update_fields is not None and not OFFER_TEXT_FIELDS & set(update_fields):
         return
@@ -209,7 +212,7 @@ def _context_deleted(sender, instance, **kwargs):
 def _places_changed(sender, instance, action, reverse, pk_set, **kwargs):
     # Changed from the offer's side (the admin, the forms, save_with_relations); from the
     # other side pk_set names the offers.
-    if action in ("post_add", "post_remove", "post_clear") and not _deferred(instance):
+    if action in ("post_add", "post_remove", "post_clear") and not refresh_deferred(instance):
         ids = list(pk_set or []) if reverse else [instance.pk]
         if ids:
             refresh_search_index(Offer.objects.filter(pk__in=ids))

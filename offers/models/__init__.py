@@ -26,6 +26,7 @@ from offers.models.offers import (
     age_overlap_q,
     ages_overlap,
     published_q,
+    refresh_deferred,
     related_id_column,
 )
 from offers.models.places import Borough, District, Neighbourhood
@@ -98,6 +99,7 @@ __all__ = [
     "new_reference",
     "pk_of",
     "published_q",
+    "refresh_deferred",
     "related_id_column",
     "slug_constraint",
     "unique_slug",

@@ -101,6 +101,15 @@ def ages_overlap(offer_min, offer_max, min_months, max_months):
     )
 
 
+def refresh_deferred(instance):
+    """Whether ``Offer.save_with_relations`` is saving ``instance``.
+
+    The derived data (``offers.search_index``, ``offers.facet_index``) is then
+    refreshed once, by its last save, not once per relation.
+    """
+    return getattr(instance, "defer_search_refresh", False)
+
+
 class OfferQuerySet(models.QuerySet):
     """The vocabulary every view, filter, export and test speaks about offers."""
 
