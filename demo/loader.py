@@ -31,7 +31,7 @@ from offers.models import (
     SynonymGroup,
     TargetGroup,
     Topic,
-    related_id_column,
+    insert_relations,
 )
 from offers.search_index import rebuild_search_index
 from offers.text import german_slugify
@@ -173,18 +173,33 @@ class _Vocabulary:
         self.languages = {lang.code: lang for lang in Language.objects.all()}
 
 
-def _create_offer(fields, slug, relations):
-    """The offer with this slug, created with its relations if it is missing."""
-    existing = Offer.objects.filter(slug=slug).first()
-    if existing:
-        return existing, False
-    offer = Offer(slug=slug, **fields)
-    offer.save_with_relations(relations, reason="Demo data")
-    return offer, True
+class _NewOffers:
+    """The demo offers to create: collected, then inserted in bulk with their relations.
+
+    Offers already in the database (by slug) are kept as they are.
+    """
+
+    def __init__(self):
+        demo = Offer.objects.exclude(slug__startswith=GENERATED_SLUG_PREFIX)
+        self.existing = {offer.slug: offer for offer in demo}
+        self.items = []
+
+    def add(self, fields, slug, relations):
+        """The offer with this slug (unsaved if new) and whether it is new."""
+        if slug in self.existing:
+            return self.existing[slug], False
+        offer = Offer(slug=slug, **fields)
+        self.existing[slug] = offer
+        self.items.append((offer, relations))
+        return offer, True
+
+    def create(self):
+        Offer.objects.create_with_relations(self.items, reason="Demo data")
 
 
 def _load_offers(providers, locations, today, stats):
     vocabulary = _Vocabulary()
+    new_offers = _NewOffers()
     offers_by_key = {}
     now = timezone.now()
 
@@ -258,7 +273,7 @@ def _load_offers(providers, locations, today, stats):
                 seed,
             )
             fields["provider"] = location.provider
-            offer, created = _create_offer(
+            offer, created = new_offers.add(
                 fields,
                 german_slugify(full_title),
                 relations(topics, groups, languages, [location], [district]),
@@ -267,6 +282,7 @@ def _load_offers(providers, locations, today, stats):
             offers_by_key.setdefault(key, []).append(offer)
             if (key, district.slug) in content.PARALLEL_OFFERS:
                 stats.offers += _load_parallel_offer(
+                    new_offers,
                     fields,
                     location,
                     district_locations,
@@ -301,15 +317,16 @@ def _load_offers(providers, locations, today, stats):
             title, summary, description, minimum, maximum, cost, registration, schedule, key
         )
         fields.update(provider=provider, **flags)
-        offer, created = _create_offer(
+        offer, created = new_offers.add(
             fields, german_slugify(title), relations(topics, groups, languages, places, districts)
         )
         stats.offers += created
         offers_by_key.setdefault(key, []).append(offer)
+    new_offers.create()
     return offers_by_key
 
 
-def _load_parallel_offer(fields, location, district_locations, relations, now):
+def _load_parallel_offer(new_offers, fields, location, district_locations, relations, now):
     """The same kind of offer by another provider nearby: the steering area's parallel offers."""
     other = next(
         (loc for loc in district_locations if loc.provider_id != location.provider_id), None
@@ -325,7 +342,7 @@ def _load_parallel_offer(fields, location, district_locations, relations, now):
         "published_at": now,
         "valid_until": None,
     }
-    _, created = _create_offer(fields, german_slugify(title), {**relations, "locations": [other]})
+    _, created = new_offers.add(fields, german_slugify(title), {**relations, "locations": [other]})
     return created
 
 
@@ -498,17 +515,7 @@ def generate_offers(total, batch_size=2000, today=None, progress=None):
             )
         with transaction.atomic():
             Offer.objects.bulk_create(offers, batch_size=batch_size)
-            for relation in ("locations", "districts", "topics", "target_groups", "languages"):
-                through = getattr(Offer, relation).through
-                target = related_id_column(relation)
-                through.objects.bulk_create(
-                    [
-                        through(offer_id=offer.pk, **{target: pk})
-                        for offer, plan in zip(offers, plans, strict=False)
-                        for pk in plan[relation]
-                    ],
-                    batch_size=5000,
-                )
+            insert_relations(offers, plans)
         if progress:
             progress(numbers[-1])
     # Bulk inserts send no signals: tell the search index, the facet index and the caches themselves.

@@ -42,6 +42,7 @@ from offers.models import (
     Topic,
     UnmetSearch,
 )
+from offers.signals import offers_created
 
 VERSION_KEY = "offers:version"
 TIMEOUT = 60 * 60
@@ -151,6 +152,7 @@ def connect_invalidation():
         m2m_changed.connect(
             bump_offers_version, sender=through, dispatch_uid=f"bump-m2m-{through.__name__}"
         )
+    offers_created.connect(bump_offers_version, sender=Offer, dispatch_uid="bump-bulk-offers")
 
 
 # --- Whole pages ------------------------------------------------------------------------------

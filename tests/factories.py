@@ -66,6 +66,27 @@ def make_location(provider=None, neighbourhood="lirich", **fields):
     )
 
 
+def _new_offer(relations, fields):
+    number = next(_numbers)
+    fields.setdefault("title", f"Angebot {number}")
+    fields.setdefault("slug", f"angebot-{number}")
+    fields.setdefault("summary", "Ein Testangebot.")
+    fields.setdefault("status", Offer.Status.PUBLISHED)
+    if "provider" not in fields:
+        fields["provider"] = make_provider()
+    return Offer(**fields), relations
+
+
+def _relations(topics, target_groups, districts, languages, locations):
+    return {
+        "topics": list(Topic.objects.filter(slug__in=topics)),
+        "target_groups": list(TargetGroup.objects.filter(slug__in=target_groups)),
+        "districts": list(District.objects.filter(slug__in=districts)),
+        "languages": list(Language.objects.filter(code__in=languages)),
+        "locations": list(locations),
+    }
+
+
 @committed
 def make_offer(
     *,
@@ -77,24 +98,35 @@ def make_offer(
     **fields,
 ):
     """A published offer for all ages unless the test says otherwise."""
-    number = next(_numbers)
-    fields.setdefault("title", f"Angebot {number}")
-    fields.setdefault("slug", f"angebot-{number}")
-    fields.setdefault("summary", "Ein Testangebot.")
-    fields.setdefault("status", Offer.Status.PUBLISHED)
-    if "provider" not in fields:
-        fields["provider"] = make_provider()
-    offer = Offer(**fields)
-    offer.save_with_relations(
-        {
-            "topics": Topic.objects.filter(slug__in=topics),
-            "target_groups": TargetGroup.objects.filter(slug__in=target_groups),
-            "districts": District.objects.filter(slug__in=districts),
-            "languages": Language.objects.filter(code__in=languages),
-            "locations": locations,
-        }
+    offer, relations = _new_offer(
+        _relations(topics, target_groups, districts, languages, locations), fields
     )
+    offer.save_with_relations(relations)
     return offer
+
+
+@committed
+def make_offers(
+    count,
+    *,
+    topics=("bildung",),
+    target_groups=("eltern",),
+    districts=(),
+    languages=("de",),
+    locations=(),
+    **fields,
+):
+    """``count`` offers as ``make_offer`` makes them, inserted in bulk (for tests of many).
+
+    A field given as a function gets the offer's number (0, 1, …): ``title=lambda n: …``.
+    """
+    relations = _relations(topics, target_groups, districts, languages, locations)
+    return Offer.objects.create_with_relations(
+        [
+            _new_offer(relations, {k: v(n) if callable(v) else v for k, v in fields.items()})
+            for n in range(count)
+        ]
+    )
 
 
 @committed

@@ -15,7 +15,7 @@ from directory.cache import (
     replace_offers_version,
 )
 from offers.models import Offer, Topic
-from tests.factories import make_offer
+from tests.factories import make_offer, make_offers
 
 pytestmark = pytest.mark.django_db
 
@@ -366,3 +366,13 @@ def test_a_card_shows_its_provider_and_place_as_they_are_now(client, committed):
         offer.provider.save()
 
     assert "Neuer Trägername" in _cards(client)
+
+
+def test_offers_created_in_bulk_show_up_at_once_in_cached_pages(client, page_cache):
+    provider = make_offer(title="Elterncafé").provider
+    assert "Babytreff" not in client.get("/angebote/").content.decode()
+
+    make_offers(2, title=lambda number: f"Babytreff {number}", provider=provider)
+
+    html = client.get("/angebote/").content.decode()
+    assert "Babytreff 0" in html and "Babytreff 1" in html

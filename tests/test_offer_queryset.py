@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from offers.models import AgePhase, District, Language, Offer, TargetGroup, Topic
-from tests.factories import make_location, make_offer
+from tests.factories import make_location, make_offer, make_offers, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -287,13 +287,38 @@ def _read_everything(offers):
 @pytest.mark.parametrize("size", [1, 20, 100])
 def test_a_list_of_offers_costs_a_fixed_number_of_queries(size, django_assert_num_queries):
     location = make_location()
-    for number in range(size):
-        make_offer(
-            title=f"Angebot {number}",
-            districts=["osterfeld"],
-            topics=["sport", "bildung"],
-            locations=[location],
-        )
+    make_offers(size, districts=["osterfeld"], topics=["sport", "bildung"], locations=[location])
 
     with django_assert_num_queries(6):
         _read_everything(Offer.objects.published().with_related())
+
+
+def test_offers_created_in_bulk_are_recorded_and_found_as_single_saves_are():
+    location = make_location(name="Familienzentrum Lirich")
+    single = Offer(title="Babytreff einzeln", slug="einzeln", summary="x", provider=make_provider())
+    single.save_with_relations(
+        {"topics": Topic.objects.filter(slug="sport"), "locations": [location]}, reason="Import"
+    )
+    (bulk,) = Offer.objects.create_with_relations(
+        [
+            (
+                Offer(
+                    title="Babytreff gebündelt",
+                    slug="buendel",
+                    summary="x",
+                    provider=make_provider(),
+                ),
+                {"topics": Topic.objects.filter(slug="sport"), "locations": [location]},
+            )
+        ],
+        reason="Import",
+    )
+
+    for offer in (single, bulk):
+        record = offer.history.get()
+        assert record.history_change_reason == "Import"
+        assert [row.topic.slug for row in record.topics.all()] == ["sport"]
+        assert [row.location for row in record.locations.all()] == [location]
+        assert list(record.districts.all()) == []
+    # The search reads the place's name (the search context) for both.
+    assert titles(Offer.objects.search("Lirich")) == {"Babytreff einzeln", "Babytreff gebündelt"}

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from offers.models import Offer
-from tests.factories import make_location, make_network, make_offer, make_provider
+from tests.factories import make_location, make_network, make_offer, make_offers, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -439,17 +439,15 @@ def test_chain_with_an_unknown_social_area_says_so(client):
 def make_many(count):
     provider = make_provider(slug="viele")
     location = make_location(provider=provider)
-    offers = [
-        make_offer(
-            provider=provider,
-            locations=[location],
-            topics=["sport", "bildung"],
-            districts=["osterfeld"],
-            min_age_months=0,
-            max_age_months=71,
-        )
-        for _ in range(count)
-    ]
+    offers = make_offers(
+        count,
+        provider=provider,
+        locations=[location],
+        topics=["sport", "bildung"],
+        districts=["osterfeld"],
+        min_age_months=0,
+        max_age_months=71,
+    )
     make_network(slug="viele-netz", coordinators=[provider], offers=offers)
     return offers
 

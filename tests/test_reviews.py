@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from offers.models import ChangeReport, Offer, ReviewRequest, add_months
-from tests.factories import make_offer, make_provider
+from tests.factories import make_offer, make_offers, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -220,8 +220,7 @@ def test_coordinators_see_overdue_offers_longest_overdue_first(coordinator_clien
 def test_the_overdue_list_costs_a_fixed_number_of_queries(
     coordinator_client, django_assert_max_num_queries, size, send_requests
 ):
-    for number in range(size):
-        verified_months_ago(13, title=f"Angebot {number}")
+    make_offers(size, last_verified_at=add_months(TODAY, -13), contact_email="kontakt@example.org")
     send_requests()
 
     with django_assert_max_num_queries(12):

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from offers.models import AgePhase, District, Offer, PartnerAccount, Topic
 from steering.models import ChildPopulation, ParallelReview
-from tests.factories import make_offer, make_provider, make_user
+from tests.factories import make_offer, make_offers, make_provider, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -224,8 +224,15 @@ def test_numbers_of_children_give_offers_per_thousand_and_the_lowest_cells(coord
 def test_steering_pages_cost_a_fixed_number_of_queries(
     coordinator_client, django_assert_max_num_queries, size
 ):
-    for number in range(size):
-        babytreff(make_provider(), title=f"Babytreff Nummer {number}")
+    make_offers(
+        size,
+        title=lambda number: f"Babytreff Nummer {number}",
+        summary="Offener Treff für Eltern mit Babys im ersten Lebensjahr.",
+        topics=["fruehe-hilfen"],
+        districts=["osterfeld"],
+        min_age_months=0,
+        max_age_months=11,
+    )
     find_pairs()
 
     with django_assert_max_num_queries(22):

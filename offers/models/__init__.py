@@ -17,6 +17,7 @@ from offers.models.contributions import (
 from offers.models.emails import OutgoingEmail, OutgoingEmailQuerySet, OutgoingEmailStatus
 from offers.models.offers import (
     HIDING_WARNING_DAYS,
+    RELATIONS,
     Offer,
     OfferCost,
     OfferManager,
@@ -25,6 +26,7 @@ from offers.models.offers import (
     add_months,
     age_overlap_q,
     ages_overlap,
+    insert_relations,
     published_q,
     refresh_deferred,
     related_id_column,
@@ -101,6 +103,8 @@ __all__ = [
     "published_q",
     "refresh_deferred",
     "related_id_column",
+    "insert_relations",
+    "RELATIONS",
     "slug_constraint",
     "unique_slug",
 ]

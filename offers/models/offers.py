@@ -25,10 +25,13 @@ from offers.models.providers import Location, Provider
 from offers.models.vocabulary import Language, TargetGroup, Topic
 from offers.relevance import EXACT_RANKING_LIMIT, RelevanceOrder
 from offers.search import SearchDocument, SearchDocumentField, search_offers
+from offers.signals import offers_created
 from offers.validators import multi_line, no_html
 
 # The admin warns this many days before overdue hiding takes an offer off the public pages.
 HIDING_WARNING_DAYS = 14
+# Offer's many-to-many relations, as ``save_with_relations`` and bulk loads take them.
+RELATIONS = ("locations", "districts", "topics", "target_groups", "languages")
 
 
 def add_months(day, months):
@@ -81,6 +84,27 @@ def related_id_column(relation):
         for field in through._meta.get_fields()
         if field.many_to_one and field.related_model is not Offer
     )
+
+
+def insert_relations(offers, relations):
+    """Bulk-insert the many-to-many rows of saved ``offers``; returns {relation: rows}.
+
+    ``relations`` holds one {relation name: objects or ids} per offer. No
+    signals are sent: the caller refreshes what reads these rows.
+    """
+    rows = {}
+    for name in RELATIONS:
+        through = getattr(Offer, name).through
+        column = related_id_column(name)
+        rows[name] = through.objects.bulk_create(
+            [
+                through(offer_id=offer.pk, **{column: _pk(related)})
+                for offer, relation in zip(offers, relations, strict=True)
+                for related in relation.get(name, ())
+            ],
+            batch_size=5000,
+        )
+    return rows
 
 
 def age_overlap_q(min_months, max_months, prefix=""):
@@ -251,6 +275,46 @@ class OfferQuerySet(models.QuerySet):
         if connections[self.db].vendor == "postgresql" and plan.words and broad:
             return RelevanceOrder(self, plan)
         return self.order_by("-rank", "title", "pk")
+
+    def create_with_relations(self, items, by=None, reason=""):
+        """Create offers with their relations in bulk, each with one history record.
+
+        ``items``: (unsaved offer, {relation name: objects or ids}) pairs. For
+        loads of many offers (the demo data): a few queries per relation
+        instead of dozens per offer, with the same history as
+        ``save_with_relations``. Bulk inserts send no signals, so the search
+        and facet indexes are told here.
+        """
+        from offers.facet_index import record_change
+        from offers.search_index import refresh_search_index
+
+        offers = [offer for offer, _ in items]
+        relations = [relation for _, relation in items]
+        if not offers:
+            return []
+        offers = self.bulk_create(offers, batch_size=1000)
+        records = Offer.history.bulk_history_create(
+            offers, default_user=by, default_change_reason=str(reason)
+        )
+        rows = insert_relations(offers, relations)
+        record_of = {record.id: record for record in records}
+        for name, created in rows.items():
+            field = Offer._meta.get_field(name)
+            history_model = HistoricalRecords.m2m_models[field]
+            columns = [f.attname for f in field.remote_field.through._meta.fields]
+            history_model.objects.bulk_create(
+                [
+                    history_model(
+                        history=record_of[row.offer_id], **{c: getattr(row, c) for c in columns}
+                    )
+                    for row in created
+                ],
+                batch_size=5000,
+            )
+        refresh_search_index(self.model.objects.filter(pk__in=[offer.pk for offer in offers]))
+        record_change([offer.pk for offer in offers], self.db)
+        offers_created.send(sender=Offer, offers=offers, using=self.db)
+        return offers
 
     def with_related(self):
         """Everything a list of offers shows, in a fixed number of queries."""
