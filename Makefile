@@ -10,6 +10,9 @@ DEV_ENV := DEBUG=true
 # Tests run with production-like settings (DEBUG off); the key is for tests only.
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 STATIC_MANIFEST=false SECURE_SSL_REDIRECT=false PAGE_CACHE=false
 PYTEST_ARGS ?=
+# One test process per core; whole files per process, so a module's demo data loads once
+# and, in collection order, the transactional tests (files of their own) after the others.
+XDIST ?= -n auto --dist loadfile --no-loadscope-reorder
 
 .PHONY: run serve test lint test-postgres test-sqlite postgres test-tools messages bench clean
 
@@ -46,17 +49,17 @@ lint: $(VENV)/.installed-dev
 test: $(VENV)/.installed-dev lint postgres test-tools
 	@status=0; \
 	echo "== Test suite on PostgreSQL"; \
-	DATABASE_URL=$(PG_URL) $(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
+	DATABASE_URL=$(PG_URL) $(TEST_ENV) $(BIN)/pytest $(XDIST) $(PYTEST_ARGS) || status=1; \
 	echo "== Test suite on SQLite"; \
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
+	$(TEST_ENV) $(BIN)/pytest $(XDIST) $(PYTEST_ARGS) || status=1; \
 	if [ $$status -ne 0 ]; then echo "== The suite failed on at least one database."; fi; \
 	exit $$status
 
 test-postgres: $(VENV)/.installed-dev postgres test-tools
-	DATABASE_URL=$(PG_URL) $(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(TEST_ENV) $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 test-sqlite: $(VENV)/.installed-dev test-tools
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 postgres:
 	@bash scripts/postgres-up.sh app app app

@@ -8,6 +8,20 @@ from offers.facet_index import forget_facet_states
 from tests.factories import make_user
 
 
+def pytest_terminal_summary(terminalreporter):
+    """What tests measured (``record_property("measured", text)``), shown after the run."""
+    lines = [
+        value
+        for report in terminalreporter.stats.get("passed", [])
+        for name, value in report.user_properties
+        if name == "measured"
+    ]
+    if lines:
+        terminalreporter.section("measured")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 class CommittingClient(Client):
     """A test client whose every request ends as in production: committed.
 
