@@ -6,6 +6,7 @@ start with ImproperlyConfigured instead of falling back silently.
 """
 
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "directory",
     "contributions",
     "steering",
+    "opendata",
     "demo",
 ]
 
@@ -257,6 +259,19 @@ SITE_URL = env.get_site_url(
     "SITE_URL",
     "http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}",
 )
+# The licence of the open data (/daten/, the HSDS API and the bulk download).
+DATA_LICENCE_NAME = os.environ.get(
+    "DATA_LICENCE_NAME", "Datenlizenz Deutschland – Namensnennung 2.0"
+).strip()
+DATA_LICENCE_URL = os.environ.get(
+    "DATA_LICENCE_URL", "https://www.govdata.de/dl-de/by-2-0"
+).strip()
+if not DATA_LICENCE_NAME:
+    raise ImproperlyConfigured("DATA_LICENCE_NAME is empty: name the licence of the open data.")
+if not re.fullmatch(r"https?://\S+", DATA_LICENCE_URL):
+    raise ImproperlyConfigured(
+        f"DATA_LICENCE_URL={DATA_LICENCE_URL!r} is not an http(s) address of the licence text."
+    )
 # Offers are checked again this many months after their last verification.
 REVIEW_INTERVAL_MONTHS = env.get_int("REVIEW_INTERVAL_MONTHS", 12, minimum=1)
 # Hide offers from public pages once they are overdue by this many months (0: never).

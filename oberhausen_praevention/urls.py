@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from oberhausen_praevention.health import healthz
+from opendata.views import data_page
 
 admin.site.site_header = _("Prevention offers Oberhausen – coordination")
 admin.site.site_title = _("Prevention offers Oberhausen")
@@ -22,6 +23,8 @@ urlpatterns = [
     # The coordinators' steering area speaks German only, like the admin.
     path("", include("steering.urls")),
     path("healthz", healthz, name="healthz"),
+    # Open data for machines: one language, the standard's field names.
+    path("api/hsds/", include("opendata.urls")),
 ]
 
 # German pages without prefix, other languages under /en/ …: links stay shareable
@@ -29,6 +32,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("directory.urls")),
     path("", include("contributions.urls")),
+    path("daten/", data_page, name="data"),
     path("impressum/", page("imprint"), name="imprint"),
     path("datenschutz/", page("privacy"), name="privacy"),
     path("barrierefreiheit/", page("accessibility"), name="accessibility"),

@@ -28,6 +28,7 @@ def page_type_urls():
         "imprint": "/impressum/",
         "privacy": "/datenschutz/",
         "accessibility": "/barrierefreiheit/",
+        "open-data": "/daten/",
         "not-found": "/angebote/gibt-es-nicht/",
         "submit": "/angebot-melden/",
         "report-change": f"{offer.get_absolute_url()}aenderung-melden/",

@@ -1,8 +1,22 @@
 """What the models of the data core share."""
 
+import uuid
+
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from offers.text import german_slugify
+
+
+def stable_id_field():
+    """A UUID that never changes: the id the open data interface (HSDS) gives the row."""
+    return models.UUIDField(
+        _("stable id"),
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("The id in the open data (HSDS); it never changes."),
+    )
 
 
 def slug_constraint(model_name):

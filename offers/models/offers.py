@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 from offers.ages import MAX_AGE_MONTHS, PREGNANCY_START_MONTHS, describe_age_range
 from offers.fields import EmailAddressField, HttpsURLField, LineField, PhoneField, TextField
 from offers.models.common import pk_of as _pk
-from offers.models.common import slug_constraint
+from offers.models.common import slug_constraint, stable_id_field
 from offers.models.places import District
 from offers.models.providers import Location, Provider
 from offers.models.vocabulary import Language, TargetGroup, Topic
@@ -362,6 +362,7 @@ class Offer(models.Model):
         help_text=_("Short and clear, e.g. “Krabbelgruppe in Lirich”."),
     )
     slug = models.SlugField(_("slug"), max_length=220)
+    uuid = stable_id_field()
     summary = models.CharField(
         _("summary"),
         validators=[multi_line, no_html],
@@ -498,7 +499,7 @@ class Offer(models.Model):
     objects = OfferManager()
     history = HistoricalRecords(
         verbose_name=_("historical offer"),
-        excluded_fields=["search_context", "search_document", "updated_at"],
+        excluded_fields=["uuid", "search_context", "search_document", "updated_at"],
         # Reasons are sentences (a rejection's reason, a coordinator's note), not labels.
         history_change_reason_field=models.TextField(null=True),
         m2m_fields=[locations, districts, topics, target_groups, languages],

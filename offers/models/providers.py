@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from offers.fields import EmailAddressField, HttpsURLField, LineField, PhoneField, TextField
-from offers.models.common import slug_constraint
+from offers.models.common import slug_constraint, stable_id_field
 from offers.models.places import Neighbourhood
 from offers.validators import german_postal_code
 
@@ -36,6 +36,7 @@ class Provider(models.Model):
         help_text=_("The name families know it by, e.g. “AWO” or “DRK”. The search finds it."),
     )
     slug = models.SlugField(_("slug"), max_length=200)
+    uuid = stable_id_field()
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     description = TextField(_("description"), blank=True)
     website = HttpsURLField(_("website"), blank=True)
@@ -66,6 +67,7 @@ class Location(models.Model):
         Provider, on_delete=models.CASCADE, related_name="locations", verbose_name=_("provider")
     )
     name = LineField(_("name"), max_length=200)
+    uuid = stable_id_field()
     street = LineField(_("street and number"), max_length=200)
     postal_code = LineField(
         _("postal code"),

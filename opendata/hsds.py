@@ -1,0 +1,371 @@
+"""Our offers as Open Referral HSDS 3 objects (services, organizations, locations, taxonomies).
+
+Ids: offers, providers and locations carry a stable UUID (``uuid``); every
+other object's id is derived from them with ``uuid5`` (a service's phone, a
+service at a location, a taxonomy term from its taxonomy and slug), so the
+same data gets the same ids in every export and on every installation.
+
+Empty values are left out: HSDS types a text as ``string``, so ``null`` would
+not be valid.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from offers.ages import describe_age_range
+from offers.models import AgePhase, Offer, TargetGroup, Topic, ages_overlap
+
+# Fixed namespace of the derived ids (never change it: every derived id would change).
+NAMESPACE = uuid.UUID("6f1c0e1e-9b1f-4c52-9a57-3d0d3c2b7a10")
+HSDS_VERSION = "3.0"
+OPENAPI_URL = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json"
+
+
+def derived_id(*parts):
+    """A stable UUID for an object that has none of its own ("phone", offer uuid, …)."""
+    return str(uuid.uuid5(NAMESPACE, "/".join(str(part) for part in parts)))
+
+
+def _clean(data):
+    """The object without empty values (HSDS texts are strings, never null)."""
+    return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+
+# --- Taxonomies: topics, age phases, target groups, and the offers' features -------------------
+
+
+class Taxonomy:
+    def __init__(self, slug, name, description, model=None):
+        self.slug, self.name, self.description, self.model = slug, name, description, model
+        self.id = derived_id("taxonomy", slug)
+
+    def as_hsds(self):
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "version": "1",
+            "uri": f"{settings.SITE_URL}/daten/#{self.slug}",
+        }
+
+
+TOPICS = Taxonomy("themen", "Themen", "Handlungsfelder der Oberhausener Präventionskette", Topic)
+PHASES = Taxonomy(
+    "altersphasen",
+    "Altersphasen",
+    "Glieder der Präventionskette von der Schwangerschaft bis zum Berufseinstieg",
+    AgePhase,
+)
+GROUPS = Taxonomy("zielgruppen", "Zielgruppen", "Für wen ein Angebot gedacht ist", TargetGroup)
+FEATURES = Taxonomy(
+    "merkmale", "Merkmale", "Genaue Angaben zu Angeboten, die HSDS nicht eigens vorsieht"
+)
+TAXONOMIES = [TOPICS, PHASES, GROUPS, FEATURES]
+# The features: (slug, name, description). Values travel in the attribute's ``value``.
+FEATURE_TERMS = [
+    ("mindestalter-monate", "Mindestalter in Monaten", "Negative Monate: in der Schwangerschaft"),
+    ("hoechstalter-monate", "Höchstalter in Monaten", "Einschließlich dieses Monats"),
+    ("stadtweit", "Stadtweit", "Für Familien aus allen Sozialräumen"),
+    ("aufsuchend", "Aufsuchend", "Kommt zur Familie (Hausbesuche, aufsuchende Arbeit)"),
+    ("online", "Online", "Auch online"),
+]
+
+
+class Term:
+    """A taxonomy term: a topic, age phase or target group, or one of the features."""
+
+    def __init__(self, taxonomy, slug, name, description, obj=None):
+        self.taxonomy, self.slug, self.name = taxonomy, slug, name
+        self.description, self.obj = description or name, obj
+        self.id = derived_id("term", taxonomy.slug, slug)
+
+    def as_hsds(self):
+        return {
+            "id": self.id,
+            "code": self.slug,
+            "name": self.name,
+            "description": self.description,
+            "taxonomy": self.taxonomy.name,
+            "taxonomy_id": self.taxonomy.id,
+            "language": "de",
+        }
+
+
+class Vocabulary:
+    """Every taxonomy term, read once (three queries): ``terms``, and by object."""
+
+    def __init__(self):
+        with translation.override("de"):
+            self.terms = [
+                Term(TOPICS, t.slug, t.name, t.description, t) for t in Topic.objects.all()
+            ]
+            self.phases = list(AgePhase.objects.all())
+            self.terms += [
+                Term(PHASES, p.slug, p.name, describe_age_range(p.min_months, p.max_months), p)
+                for p in self.phases
+            ]
+            self.terms += [Term(GROUPS, g.slug, g.name, "", g) for g in TargetGroup.objects.all()]
+        self.terms += [Term(FEATURES, *feature) for feature in FEATURE_TERMS]
+        self.by_id = {term.id: term for term in self.terms}
+        self._by_object = {
+            (term.taxonomy.slug, term.obj.pk): term for term in self.terms if term.obj is not None
+        }
+        self.feature = {term.slug: term for term in self.terms if term.taxonomy is FEATURES}
+
+    def of(self, taxonomy, obj):
+        return self._by_object[(taxonomy.slug, obj.pk)]
+
+
+# --- Organizations, locations -----------------------------------------------------------------
+
+
+def organization(provider):
+    return _clean(
+        {
+            "id": str(provider.uuid),
+            "name": provider.name,
+            "alternate_name": provider.short_name,
+            "description": provider.description or provider.name,
+            "email": provider.email,
+            "website": provider.website,
+            "uri": f"{settings.SITE_URL}{reverse('directory:provider_detail', args=[provider.slug])}",
+            "phones": [{"id": derived_id("phone", provider.uuid), "number": provider.phone}]
+            if provider.phone
+            else [],
+        }
+    )
+
+
+def location(place):
+    district = place.district
+    where = [
+        place.neighbourhood.name if place.neighbourhood else "",
+        district.name if district else "",
+    ]
+    return _clean(
+        {
+            "id": str(place.uuid),
+            "location_type": "physical",
+            "organization_id": str(place.provider.uuid),
+            "name": place.name,
+            "description": ", ".join(
+                text
+                for text in [
+                    f"Stadtteil {where[0]}" if where[0] else "",
+                    f"Sozialraum {where[1]}" if where[1] else "",
+                ]
+                if text
+            ),
+            "latitude": float(place.latitude) if place.latitude is not None else None,
+            "longitude": float(place.longitude) if place.longitude is not None else None,
+            "addresses": [
+                {
+                    "id": derived_id("address", place.uuid),
+                    "location_id": str(place.uuid),
+                    "address_1": place.street,
+                    "city": place.city,
+                    "region": where[0] or place.city,
+                    "state_province": "Nordrhein-Westfalen",
+                    "postal_code": place.postal_code,
+                    "country": "DE",
+                    "address_type": "physical",
+                }
+            ],
+            "accessibility": [
+                _clean(
+                    {
+                        "id": derived_id("accessibility", place.uuid),
+                        "location_id": str(place.uuid),
+                        "description": place.accessibility_note,
+                        "details": "rollstuhlgerecht"
+                        if place.wheelchair_accessible
+                        else "nicht rollstuhlgerecht",
+                    }
+                )
+            ],
+        }
+    )
+
+
+# --- Services ---------------------------------------------------------------------------------
+
+
+def _years(months):
+    """HSDS ages are years: the lower bound rounds down to the year begun, the upper too."""
+    if months is None:
+        return None
+    return max(months, 0) // 12
+
+
+def _attribute(service_id, term, value=None):
+    return _clean(
+        {
+            "id": derived_id("attribute", service_id, term.id),
+            "link_id": service_id,
+            "link_type": "service",
+            "link_entity": "service",
+            "taxonomy_term_id": term.id,
+            "taxonomy_term": term.as_hsds(),
+            "value": value,
+        }
+    )
+
+
+def service_at_location(offer, place):
+    service_id = str(offer.uuid)
+    return {
+        "id": derived_id("service_at_location", offer.uuid, place.uuid),
+        "service_id": service_id,
+        "location_id": str(place.uuid),
+        # The standard's OpenAPI file gives this answer the service's schema: name and status too.
+        "name": f"{offer.title} – {place.name}",
+        "status": "active",
+        "location": location(place),
+    }
+
+
+def service(offer, vocabulary, full=True):
+    """A published offer as an HSDS service (``full``: with every nested object).
+
+    ``offer`` comes from ``Offer.objects.with_related()``.
+    """
+    service_id = str(offer.uuid)
+    with translation.override("de"):
+        cost = str(offer.get_cost_display())
+        ages = offer.age_range_display
+    fees = f"{cost}. {offer.cost_note}" if offer.cost_note else cost
+    application = offer.registration_note or (
+        "Anmeldung erforderlich." if offer.registration_required else "Ohne Anmeldung."
+    )
+    data = {
+        "id": service_id,
+        "organization_id": str(offer.provider.uuid),
+        "name": offer.title,
+        "description": "\n\n".join(text for text in [offer.summary, offer.description] if text),
+        "url": f"{settings.SITE_URL}{offer.get_absolute_url()}",
+        "email": offer.contact_email,
+        "status": "active",
+        "application_process": application,
+        "fees_description": fees,
+        "eligibility_description": ages[:1].upper() + ages[1:] if ages else "",
+        "minimum_age": _years(offer.min_age_months),
+        "maximum_age": _years(offer.max_age_months),
+        "assured_date": offer.last_verified_at.isoformat() if offer.last_verified_at else None,
+        "last_modified": offer.updated_at.isoformat(),
+        "organization": organization(offer.provider),
+    }
+    if not full:
+        return _clean(data)
+    features = vocabulary.feature
+    attributes = [_attribute(service_id, vocabulary.of(TOPICS, t)) for t in offer.topics.all()]
+    attributes += [
+        _attribute(service_id, vocabulary.of(PHASES, phase))
+        for phase in vocabulary.phases
+        if ages_overlap(
+            offer.min_age_months, offer.max_age_months, phase.min_months, phase.max_months
+        )
+    ]
+    attributes += [
+        _attribute(service_id, vocabulary.of(GROUPS, g)) for g in offer.target_groups.all()
+    ]
+    if offer.min_age_months is not None:
+        attributes.append(
+            _attribute(service_id, features["mindestalter-monate"], str(offer.min_age_months))
+        )
+    if offer.max_age_months is not None:
+        attributes.append(
+            _attribute(service_id, features["hoechstalter-monate"], str(offer.max_age_months))
+        )
+    for flag in ("stadtweit", "aufsuchend", "online"):
+        field = {"stadtweit": "citywide", "aufsuchend": "outreach", "online": "online"}[flag]
+        if getattr(offer, field):
+            attributes.append(_attribute(service_id, features[flag], "ja"))
+    phones = (
+        [
+            {
+                "id": derived_id("phone", offer.uuid),
+                "service_id": service_id,
+                "number": offer.contact_phone,
+            }
+        ]
+        if offer.contact_phone
+        else []
+    )
+    contact = _clean(
+        {
+            "id": derived_id("contact", offer.uuid),
+            "service_id": service_id,
+            "name": offer.contact_name,
+            "email": offer.contact_email,
+            "phones": phones,
+        }
+    )
+    areas = (
+        [
+            {
+                "id": derived_id("service_area", offer.uuid, "stadtweit"),
+                "service_id": service_id,
+                "name": "Oberhausen",
+                "description": "Stadtweit",
+            }
+        ]
+        if offer.citywide
+        else [
+            {
+                "id": derived_id("service_area", offer.uuid, district.slug),
+                "service_id": service_id,
+                "name": district.name,
+                "description": f"Sozialraum {district.name}",
+            }
+            for district in offer.served_districts
+        ]
+    )
+    data.update(
+        {
+            "phones": phones,
+            "schedules": [
+                _clean(
+                    {
+                        "id": derived_id("schedule", offer.uuid),
+                        "service_id": service_id,
+                        "description": offer.schedule,
+                        "valid_from": offer.valid_from.isoformat() if offer.valid_from else None,
+                        "valid_to": offer.valid_until.isoformat() if offer.valid_until else None,
+                    }
+                )
+            ]
+            if offer.schedule or offer.valid_from or offer.valid_until
+            else [],
+            "service_areas": areas,
+            "service_at_locations": [
+                service_at_location(offer, place) for place in offer.locations.all()
+            ],
+            "languages": [
+                {
+                    "id": derived_id("language", offer.uuid, language.code),
+                    "service_id": service_id,
+                    "name": language.name,
+                    "code": language.code,
+                }
+                for language in offer.languages.all()
+            ],
+            "cost_options": [
+                _clean(
+                    {
+                        "id": derived_id("cost_option", offer.uuid),
+                        "service_id": service_id,
+                        "option": cost,
+                        "currency": "EUR",
+                        "amount": 0 if offer.cost == Offer.Cost.FREE else None,
+                        "amount_description": offer.cost_note,
+                    }
+                )
+            ],
+            "contacts": [contact] if len(contact) > 2 else [],
+            "attributes": attributes,
+        }
+    )
+    return _clean(data)
