@@ -263,9 +263,7 @@ SITE_URL = env.get_site_url(
 DATA_LICENCE_NAME = os.environ.get(
     "DATA_LICENCE_NAME", "Datenlizenz Deutschland – Namensnennung 2.0"
 ).strip()
-DATA_LICENCE_URL = os.environ.get(
-    "DATA_LICENCE_URL", "https://www.govdata.de/dl-de/by-2-0"
-).strip()
+DATA_LICENCE_URL = os.environ.get("DATA_LICENCE_URL", "https://www.govdata.de/dl-de/by-2-0").strip()
 if not DATA_LICENCE_NAME:
     raise ImproperlyConfigured("DATA_LICENCE_NAME is empty: name the licence of the open data.")
 if not re.fullmatch(r"https?://\S+", DATA_LICENCE_URL):

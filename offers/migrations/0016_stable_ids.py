@@ -38,5 +38,8 @@ class Migration(migrations.Migration):
             for name in MODELS
         ]
         + [migrations.RunPython(fill_ids, migrations.RunPython.noop)]
-        + [migrations.AlterField(model_name=name, name="uuid", field=stable_id()) for name in MODELS]
+        + [
+            migrations.AlterField(model_name=name, name="uuid", field=stable_id())
+            for name in MODELS
+        ]
     )
