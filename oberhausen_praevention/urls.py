@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from oberhausen_praevention.health import healthz
-from opendata.views import data_page
+from opendata.views import data_page, package_download
 
 admin.site.site_header = _("Prevention offers Oberhausen – coordination")
 admin.site.site_title = _("Prevention offers Oberhausen")
@@ -25,6 +25,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Open data for machines: one language, the standard's field names.
     path("api/hsds/", include("opendata.urls")),
+    path("daten/praeventionsangebote-hsds.zip", package_download, name="data_package"),
 ]
 
 # German pages without prefix, other languages under /en/ …: links stay shareable

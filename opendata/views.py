@@ -26,7 +26,7 @@ from django.utils.timezone import is_naive, make_aware
 from django.views.decorators.http import require_safe
 
 from offers.models import Location, Offer, Provider
-from opendata import hsds
+from opendata import hsds, tabular
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -212,14 +212,6 @@ def _in_taxonomy(offers, taxonomy_id):
     return offers.filter(Exists(through.objects.filter(offer_id=OuterRef("pk"))))
 
 
-def _with_related(offers):
-    """Everything a service shows, in a fixed number of queries (places with their provider)."""
-    places = Location.objects.select_related("provider", "neighbourhood__district")
-    return offers.select_related("provider").prefetch_related(
-        "topics", "target_groups", "languages", "districts", Prefetch("locations", queryset=places)
-    )
-
-
 @api
 def index(request):
     return {
@@ -235,7 +227,7 @@ def service_list(request):
     full = _boolean(request, "full")
     _boolean(request, "minimal")  # accepted; the list is already small without ``full``
     offers = _services(request, vocabulary).order_by("title", "pk")
-    page = list(_page_slice(request, _with_related(offers)))
+    page = list(_page_slice(request, hsds.with_related(offers)))
     return _paged(
         request, page, offers.count(), lambda offer: hsds.service(offer, vocabulary, full)
     )
@@ -244,7 +236,7 @@ def service_list(request):
 @api
 def service_detail(request, id):
     offer = (
-        _with_related(Offer.objects.published()).filter(uuid=_uuid(id)).first()
+        hsds.with_related(Offer.objects.published()).filter(uuid=_uuid(id)).first()
         if _uuid(id)
         else None
     )
@@ -382,6 +374,20 @@ def taxonomy_term_detail(request, id):
 
 
 # --- The page for developers ------------------------------------------------------------------
+
+
+@require_safe
+def package_download(request):
+    """The whole tabular package as a zip (built on request: seconds at state scale)."""
+    body = tabular.package_zip()
+    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(body, content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="praeventionsangebote-hsds.zip"'
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=settings.HTTP_CACHE_SECONDS)
+    return _open(response)
 
 
 @require_safe

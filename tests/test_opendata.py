@@ -266,3 +266,4 @@ def test_the_page_for_developers_names_the_licence_and_the_interface(client):
 
     assert "Datenlizenz Deutschland – Namensnennung 2.0" in html
     assert "/api/hsds/services" in html and "Offene Daten" in html
+    assert 'href="/daten/praeventionsangebote-hsds.zip"' in html

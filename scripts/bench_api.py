@@ -1,0 +1,92 @@
+"""Benchmark of the HSDS read API (issue 13): pages of 50 services at 100 000 offers.
+
+Target: a page of 50 services answers in at most 50 ms at the 95th percentile.
+Runs gunicorn on 127.0.0.1 (the project's gunicorn.conf.py) against the
+PostgreSQL database that ``scripts/bench.py`` prepares (``bench_<size>``),
+asks 100 different pages and filters once each, in turn (nothing repeated,
+nothing cached: the API has no cache), then measures throughput with wrk.
+
+    .venv/bin/python scripts/bench_api.py --offers 100000
+"""
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench import get, one_at_a_time, percentile, prepare_database, start_server, wrk  # noqa: E402
+
+PER_PAGE = 50
+
+
+def api_urls(base, count, seed=13):
+    """``count`` distinct list URLs: pages, full or not, by taxonomy term, provider, date, search."""
+    rng = random.Random(seed)
+    _, body, _ = get(f"{base}/api/hsds/taxonomy_terms?per_page=200")
+    terms = [term["id"] for term in json.loads(body)["contents"]]
+    _, body, _ = get(f"{base}/api/hsds/organizations?per_page=200")
+    organizations = [org["id"] for org in json.loads(body)["contents"]]
+    urls = set()
+    while len(urls) < count:
+        params = {"per_page": PER_PAGE, "page": rng.randint(1, 60)}
+        kind = rng.choice(["page", "full", "term", "organization", "modified", "search"])
+        if kind == "full":
+            params["full"] = "true"
+        elif kind == "term":
+            params["taxonomy_term_id"] = rng.choice(terms)
+            params["page"] = rng.randint(1, 5)
+        elif kind == "organization":
+            params["organization_id"] = rng.choice(organizations)
+            params["page"] = 1
+        elif kind == "modified":
+            params["modified_after"] = f"2020-01-{rng.randint(1, 28):02d}"
+        elif kind == "search":
+            params["search"] = rng.choice(["Familie", "Sprache", "Hebamme", "Beratung", "Kita"])
+            params["page"] = 1
+        urls.add("/api/hsds/services?" + "&".join(f"{k}={v}" for k, v in sorted(params.items())))
+    return sorted(urls)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--offers", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=10)
+    args = parser.parse_args()
+    database, env, _ = prepare_database(args.offers)
+    server, base = start_server(env)
+    try:
+        time.sleep(8)  # the workers read their facet index at start
+        urls = api_urls(base, 100)
+        latencies = one_at_a_time(base, urls)
+        full_page = f"/api/hsds/services?per_page={PER_PAGE}&full=true&page=7"
+        results = {
+            "/healthz": wrk(base, ["/healthz"], args.duration, args.connections),
+            "one page of 50, full": wrk(base, [full_page], args.duration, args.connections),
+            "100 different pages": wrk(base, urls, args.duration, args.connections),
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    print(f"## HSDS API at {args.offers} offers ({database})\n")
+    print(
+        f"First request of 100 different pages of {PER_PAGE} services, one at a time: "
+        f"p50 {percentile(latencies, 0.5):.1f} ms, p95 {percentile(latencies, 0.95):.1f} ms, "
+        f"slowest {latencies[-1]:.1f} ms (target p95 ≤ 50 ms)\n"
+    )
+    print("| workload | requests/s | p50 ms | p95 ms | p99 ms | errors |")
+    print("|---|---|---|---|---|---|")
+    for name, result in results.items():
+        print(
+            f"| {name} | {result['rps']:.0f} | {result['p50'] / 1000:.1f} "
+            f"| {result['p95'] / 1000:.1f} | {result['p99'] / 1000:.1f} "
+            f"| {result['errors'] + result['non2xx']} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
