@@ -82,6 +82,7 @@ class Term:
         self.taxonomy, self.slug, self.name = taxonomy, slug, name
         self.description, self.obj = description or name, obj
         self.id = derived_id("term", taxonomy.slug, slug)
+        self.hsds = self.as_hsds()
 
     def as_hsds(self):
         return {
@@ -194,12 +195,34 @@ def location(place):
 # --- Services ---------------------------------------------------------------------------------
 
 
-def with_related(offers):
-    """Everything a service shows, in a fixed number of queries (places with their provider)."""
+def with_related(offers, full=True):
+    """Everything a service shows, in a fixed number of queries (places with their provider).
+
+    Without ``full`` only the provider: a list's services name their organization only.
+
+    The relations land in plain lists (``hsds_topics``, …): reading
+    ``offer.topics.all()`` would build a QuerySet per offer and relation,
+    which cost more than the queries themselves at 50 services a page.
+    """
+    if not full:
+        return offers.select_related("provider")
     places = Location.objects.select_related("provider", "neighbourhood__district")
     return offers.select_related("provider").prefetch_related(
-        "topics", "target_groups", "languages", "districts", Prefetch("locations", queryset=places)
+        *[Prefetch(name, to_attr=f"hsds_{name}") for name in RELATED],
+        Prefetch("locations", queryset=places, to_attr="hsds_locations"),
     )
+
+
+RELATED = ("topics", "target_groups", "languages", "districts")
+
+
+def _served_districts(offer):
+    """The Sozialräume named for the offer and those of its places (``Offer.served_districts``)."""
+    served = {district.pk: district for district in offer.hsds_districts}
+    for place in offer.hsds_locations:
+        if place.district is not None:
+            served.setdefault(place.district.pk, place.district)
+    return sorted(served.values(), key=lambda district: (district.position, district.name))
 
 
 def _years(months):
@@ -217,7 +240,7 @@ def _attribute(service_id, term, value=None):
             "link_type": "service",
             "link_entity": "service",
             "taxonomy_term_id": term.id,
-            "taxonomy_term": term.as_hsds(),
+            "taxonomy_term": term.hsds,
             "value": value,
         }
     )
@@ -269,7 +292,7 @@ def service(offer, vocabulary, full=True):
     if not full:
         return _clean(data)
     features = vocabulary.feature
-    attributes = [_attribute(service_id, vocabulary.of(TOPICS, t)) for t in offer.topics.all()]
+    attributes = [_attribute(service_id, vocabulary.of(TOPICS, t)) for t in offer.hsds_topics]
     attributes += [
         _attribute(service_id, vocabulary.of(PHASES, phase))
         for phase in vocabulary.phases
@@ -278,7 +301,7 @@ def service(offer, vocabulary, full=True):
         )
     ]
     attributes += [
-        _attribute(service_id, vocabulary.of(GROUPS, g)) for g in offer.target_groups.all()
+        _attribute(service_id, vocabulary.of(GROUPS, g)) for g in offer.hsds_target_groups
     ]
     if offer.min_age_months is not None:
         attributes.append(
@@ -329,7 +352,7 @@ def service(offer, vocabulary, full=True):
                 "name": district.name,
                 "description": f"Sozialraum {district.name}",
             }
-            for district in offer.served_districts
+            for district in _served_districts(offer)
         ]
     )
     data.update(
@@ -350,7 +373,7 @@ def service(offer, vocabulary, full=True):
             else [],
             "service_areas": areas,
             "service_at_locations": [
-                service_at_location(offer, place) for place in offer.locations.all()
+                service_at_location(offer, place) for place in offer.hsds_locations
             ],
             "languages": [
                 {
@@ -359,7 +382,7 @@ def service(offer, vocabulary, full=True):
                     "name": language.name,
                     "code": language.code,
                 }
-                for language in offer.languages.all()
+                for language in offer.hsds_languages
             ],
             "cost_options": [
                 _clean(

@@ -25,6 +25,7 @@ from django.utils.http import quote_etag
 from django.utils.timezone import is_naive, make_aware
 from django.views.decorators.http import require_safe
 
+from offers.facet_index import IndexedOrder, facet_state
 from offers.models import Location, Offer, Provider
 from opendata import hsds, tabular
 
@@ -221,16 +222,62 @@ def index(request):
     }
 
 
+# The facet index's bitmaps (offers.facet_index) answer these taxonomies without SQL.
+_INDEXED_TAXONOMIES = {"themen": "topic", "altersphasen": "phase", "zielgruppen": "target_group"}
+
+
+def _indexed_services(request, vocabulary, full):
+    """(the page-able selection, its size) from the facet index, or None where it cannot answer.
+
+    The list of all services, by taxonomy term and by organization, in the
+    index's title order: counting and finding a page cost no query; the page's
+    offers are read by id. A search, a date or a whole taxonomy go to SQL.
+    """
+    if any(
+        request.GET.get(name, "").strip() for name in ("search", "modified_after", "taxonomy_id")
+    ):
+        return None
+    state = facet_state()
+    selection = state.published
+    term_id = request.GET.get("taxonomy_term_id", "").strip()
+    if term_id:
+        term = vocabulary.by_id.get(term_id)
+        kind = _INDEXED_TAXONOMIES.get(term.taxonomy.slug) if term else None
+        if kind is None:
+            return None
+        selection = selection & state.get((kind, term.obj.pk))
+    organization_id = (
+        _uuid(request.GET.get("organization_id", ""))
+        if request.GET.get("organization_id", "").strip()
+        else False
+    )
+    if organization_id is not False:
+        provider = (
+            Provider.objects.filter(uuid=organization_id).values_list("pk", flat=True).first()
+            if organization_id
+            else None
+        )
+        if provider is None:
+            return None
+        selection = selection & state.get(("provider", provider))
+    offers = hsds.with_related(Offer.objects.all(), full)
+    return IndexedOrder(state, "title", selection, offers), len(selection)
+
+
 @api
 def service_list(request):
     vocabulary = hsds.Vocabulary()
     full = _boolean(request, "full")
     _boolean(request, "minimal")  # accepted; the list is already small without ``full``
-    offers = _services(request, vocabulary).order_by("title", "pk")
-    page = list(_page_slice(request, hsds.with_related(offers)))
-    return _paged(
-        request, page, offers.count(), lambda offer: hsds.service(offer, vocabulary, full)
-    )
+    indexed = _indexed_services(request, vocabulary, full)
+    if indexed is not None:
+        offers, total = indexed
+        page = list(_page_slice(request, offers))
+    else:
+        offers = _services(request, vocabulary).order_by("title", "pk")
+        page = list(_page_slice(request, hsds.with_related(offers, full)))
+        total = offers.count()
+    return _paged(request, page, total, lambda offer: hsds.service(offer, vocabulary, full))
 
 
 @api

@@ -238,15 +238,18 @@ def test_answers_can_be_revalidated_with_their_etag(client):
 # --- A fixed number of queries --------------------------------------------------------------
 
 
+# The first request of a process reads the facet index (offers.facet_index) for the
+# list of services; later ones ask it for changes only (one query).
 @pytest.mark.parametrize("size", [1, 20, 100])
 @pytest.mark.parametrize(
     "path, queries",
     [
-        ("/services?full=true", 10),
-        ("/services?search=Angebot", 12),
-        ("/service_at_locations", 5),
-        ("/organizations?full=true", 3),
-        ("/taxonomy_terms", 3),
+        ("/services", (18, 5)),
+        ("/services?full=true", (23, 10)),
+        ("/services?search=Angebot", (12, 12)),
+        ("/service_at_locations", (5, 5)),
+        ("/organizations?full=true", (3, 3)),
+        ("/taxonomy_terms", (3, 3)),
     ],
 )
 def test_each_list_costs_a_fixed_number_of_queries(
@@ -256,8 +259,11 @@ def test_each_list_costs_a_fixed_number_of_queries(
 
     provider = make_provider()
     make_offers(size, provider=provider, locations=[make_location(provider=provider)])
+    cold, warm = queries
 
-    with django_assert_max_num_queries(queries):
+    with django_assert_max_num_queries(cold):
+        assert client.get(f"{API}{path}").status_code == 200
+    with django_assert_max_num_queries(warm):
         assert client.get(f"{API}{path}").status_code == 200
 
 
