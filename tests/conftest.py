@@ -47,6 +47,28 @@ def committed(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_connection_left_at_the_end(django_db_setup, django_db_blocker):
+    """End the sessions a live server's request threads still hold when the run ends.
+
+    A browser may keep its connection to the live server open after its last
+    page; the thread serving it keeps its database connection until then, and
+    PostgreSQL refuses to drop a test database that is still in use ("is being
+    accessed by other users").
+    """
+    yield
+    with django_db_blocker.unblock():
+        for alias in connections:
+            connection = connections[alias]
+            if connection.vendor != "postgresql":
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.fixture(autouse=True)
 def fresh_facet_index():
     """Each test reads the facet index anew.

@@ -1,12 +1,11 @@
-"""What only a browser shows: the filter form on a phone, keyboard use, accessibility."""
+"""What only a browser shows: the filter form on a phone, keyboard use."""
 
 import re
 
 import pytest
 
 from offers.models import District, Offer
-from tests.browser.conftest import axe_violations, focus_is_visible, tab_until, wait_until
-from tests.pages import page_type_urls
+from tests.browser.conftest import focus_is_visible, tab_until, wait_until
 
 # The live server needs committed data; the site fixture loads the vocabulary
 # and the demo data afresh for every test (a flush removes migration data).
@@ -94,24 +93,6 @@ def test_keyboard_only_path_from_start_page_to_a_phone_number(desktop, site):
         r"Anrufen 0208 000-\d{4}", desktop.evaluate("document.activeElement.textContent.trim()")
     )
     assert desktop.foreign_requests == []
-
-
-@pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_every_page_type_has_no_accessibility_violations(request, site, viewport):
-    page = request.getfixturevalue("desktop")
-    if viewport == "phone":
-        page.set_viewport_size({"width": 390, "height": 844})
-    failures = {}
-    for name, url in page_type_urls().items():
-        page.goto(site + url)
-        if name == "submit" and viewport == "phone":
-            page.get_by_role("button", name="Angebot senden").click()  # and its error state
-            page.wait_for_selector("#error-summary")
-        violations = axe_violations(page)
-        if violations:
-            failures[name] = violations
-    assert failures == {}
-    assert page.foreign_requests == []
 
 
 def test_quick_filter_changes_show_the_results_of_the_address_shown(phone, site):
