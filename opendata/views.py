@@ -246,19 +246,12 @@ def _indexed_services(request, vocabulary, full):
         if kind is None:
             return None
         selection = selection & state.get((kind, term.obj.pk))
-    organization_id = (
-        _uuid(request.GET.get("organization_id", ""))
-        if request.GET.get("organization_id", "").strip()
-        else False
-    )
-    if organization_id is not False:
-        provider = (
-            Provider.objects.filter(uuid=organization_id).values_list("pk", flat=True).first()
-            if organization_id
-            else None
-        )
+    if request.GET.get("organization_id", "").strip():
+        organization = _uuid(request.GET["organization_id"])
+        providers = Provider.objects.filter(uuid=organization).values_list("pk", flat=True)
+        provider = providers.first() if organization else None
         if provider is None:
-            return None
+            return None  # SQL answers: nothing
         selection = selection & state.get(("provider", provider))
     offers = hsds.with_related(Offer.objects.all(), full)
     return IndexedOrder(state, "title", selection, offers), len(selection)

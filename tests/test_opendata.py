@@ -170,6 +170,12 @@ def test_nothing_unpublished_and_no_submitter_data_is_served(client, demo):
 # --- Parameters ----------------------------------------------------------------------------------
 
 
+def sport_topic():
+    from offers.models import Topic
+
+    return Topic.objects.get(slug="sport")
+
+
 def test_the_standards_parameters_narrow_the_services(client, demo):
     every = get(client, "/services", per_page=1)["total_items"]
     sport = next(
@@ -179,6 +185,10 @@ def test_the_standards_parameters_narrow_the_services(client, demo):
     )
     by_term = every_page(client, "/services", taxonomy_term_id=sport["id"], full="true")
     assert 0 < len(by_term) < every
+    sport_offers = Offer.objects.published().with_topic(sport_topic())
+    assert {s["id"] for s in by_term} == {
+        str(u) for u in sport_offers.values_list("uuid", flat=True)
+    }
     assert all(
         any(a["taxonomy_term_id"] == sport["id"] for a in service["attributes"])
         for service in by_term
