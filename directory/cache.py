@@ -31,6 +31,7 @@ from django.utils.http import quote_etag
 
 from networks.models import Membership, Network
 from offers.models import (
+    OFFER_RELATIONS,
     AgePhase,
     District,
     Language,
@@ -141,10 +142,7 @@ def connect_invalidation():
         post_delete.connect(
             bump_offers_version, sender=model, dispatch_uid=f"bump-delete-{model.__name__}"
         )
-    relations = [
-        getattr(Offer, name).through
-        for name in ("locations", "districts", "topics", "target_groups", "languages")
-    ]
+    relations = [getattr(Offer, name).through for name in OFFER_RELATIONS]
     relations += [
         getattr(Network, name).through for name in ("offers", "topics", "age_phases", "districts")
     ]

@@ -50,6 +50,7 @@ from pyroaring import BitMap, FrozenBitMap
 
 from offers.ages import age_choices, parse_age
 from offers.models import (
+    OFFER_RELATIONS,
     AgePhase,
     District,
     FacetChange,
@@ -571,7 +572,7 @@ def _everything_changed(sender, instance=None, raw=False, using=None, **kwargs):
 def connect_facet_index():
     post_save.connect(_offer_changed, sender=Offer, dispatch_uid="facets-offer-saved")
     post_delete.connect(_offer_changed, sender=Offer, dispatch_uid="facets-offer-deleted")
-    for relation in ("locations", "districts", "topics", "target_groups", "languages"):
+    for relation in OFFER_RELATIONS:
         m2m_changed.connect(
             _relation_changed,
             sender=getattr(Offer, relation).through,

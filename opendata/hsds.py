@@ -15,9 +15,18 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import cached_property
 
 from offers.ages import describe_age_range
-from offers.models import AgePhase, Location, Offer, TargetGroup, Topic, ages_overlap
+from offers.models import (
+    AgePhase,
+    Location,
+    Offer,
+    TargetGroup,
+    Topic,
+    ages_overlap,
+    serving_districts,
+)
 
 # Fixed namespace of the derived ids (never change it: every derived id would change).
 NAMESPACE = uuid.UUID("6f1c0e1e-9b1f-4c52-9a57-3d0d3c2b7a10")
@@ -39,11 +48,12 @@ def _clean(data):
 
 
 class Taxonomy:
-    def __init__(self, slug, name, description, model=None):
-        self.slug, self.name, self.description, self.model = slug, name, description, model
+    def __init__(self, slug, name, description):
+        self.slug, self.name, self.description = slug, name, description
         self.id = derived_id("taxonomy", slug)
 
-    def as_hsds(self):
+    @property
+    def hsds(self):  # not kept: it names SITE_URL, a setting
         return {
             "id": self.id,
             "name": self.name,
@@ -53,18 +63,18 @@ class Taxonomy:
         }
 
 
-TOPICS = Taxonomy("themen", "Themen", "Handlungsfelder der Oberhausener Präventionskette", Topic)
+TOPICS = Taxonomy("themen", "Themen", "Handlungsfelder der Oberhausener Präventionskette")
 PHASES = Taxonomy(
     "altersphasen",
     "Altersphasen",
     "Glieder der Präventionskette von der Schwangerschaft bis zum Berufseinstieg",
-    AgePhase,
 )
-GROUPS = Taxonomy("zielgruppen", "Zielgruppen", "Für wen ein Angebot gedacht ist", TargetGroup)
+GROUPS = Taxonomy("zielgruppen", "Zielgruppen", "Für wen ein Angebot gedacht ist")
 FEATURES = Taxonomy(
     "merkmale", "Merkmale", "Genaue Angaben zu Angeboten, die HSDS nicht eigens vorsieht"
 )
 TAXONOMIES = [TOPICS, PHASES, GROUPS, FEATURES]
+TAXONOMY_BY_ID = {taxonomy.id: taxonomy for taxonomy in TAXONOMIES}
 # The features: (slug, name, description). Values travel in the attribute's ``value``.
 FEATURE_TERMS = [
     ("mindestalter-monate", "Mindestalter in Monaten", "Negative Monate: in der Schwangerschaft"),
@@ -73,6 +83,8 @@ FEATURE_TERMS = [
     ("aufsuchend", "Aufsuchend", "Kommt zur Familie (Hausbesuche, aufsuchende Arbeit)"),
     ("online", "Online", "Auch online"),
 ]
+# The features that are a flag of the offer ("ja" when set): feature slug → Offer field.
+FLAG_FEATURES = {"stadtweit": "citywide", "aufsuchend": "outreach", "online": "online"}
 
 
 class Term:
@@ -82,9 +94,9 @@ class Term:
         self.taxonomy, self.slug, self.name = taxonomy, slug, name
         self.description, self.obj = description or name, obj
         self.id = derived_id("term", taxonomy.slug, slug)
-        self.hsds = self.as_hsds()
 
-    def as_hsds(self):
+    @cached_property
+    def hsds(self):
         return {
             "id": self.id,
             "code": self.slug,
@@ -216,15 +228,6 @@ def with_related(offers, full=True):
 RELATED = ("topics", "target_groups", "languages", "districts")
 
 
-def _served_districts(offer):
-    """The Sozialräume named for the offer and those of its places (``Offer.served_districts``)."""
-    served = {district.pk: district for district in offer.hsds_districts}
-    for place in offer.hsds_locations:
-        if place.district is not None:
-            served.setdefault(place.district.pk, place.district)
-    return sorted(served.values(), key=lambda district: (district.position, district.name))
-
-
 def _years(months):
     """HSDS ages are years: the lower bound rounds down to the year begun, the upper too."""
     if months is None:
@@ -311,8 +314,7 @@ def service(offer, vocabulary, full=True):
         attributes.append(
             _attribute(service_id, features["hoechstalter-monate"], str(offer.max_age_months))
         )
-    for flag in ("stadtweit", "aufsuchend", "online"):
-        field = {"stadtweit": "citywide", "aufsuchend": "outreach", "online": "online"}[flag]
+    for flag, field in FLAG_FEATURES.items():
         if getattr(offer, field):
             attributes.append(_attribute(service_id, features[flag], "ja"))
     phones = (
@@ -352,7 +354,7 @@ def service(offer, vocabulary, full=True):
                 "name": district.name,
                 "description": f"Sozialraum {district.name}",
             }
-            for district in _served_districts(offer)
+            for district in serving_districts(offer.hsds_districts, offer.hsds_locations)
         ]
     )
     data.update(

@@ -125,9 +125,9 @@ def collect():
         for offer in offers:
             tables.add_service(hsds.service(offer, vocabulary))
     for taxonomy in hsds.TAXONOMIES:
-        tables.add("taxonomies", taxonomy.as_hsds())
+        tables.add("taxonomies", taxonomy.hsds)
     for term in vocabulary.terms:
-        tables.add("taxonomy_terms", term.as_hsds())
+        tables.add("taxonomy_terms", term.hsds)
     return tables
 
 

@@ -49,15 +49,20 @@ def api(view):
         except Http404 as error:
             return _open(_error(404, str(error) or "Diesen Eintrag gibt es nicht."))
         body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
-        etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
-        response = get_conditional_response(request, etag=etag)
-        if response is None:
-            response = HttpResponse(body, content_type="application/json; charset=utf-8")
-        response["ETag"] = etag
-        patch_cache_control(response, public=True, max_age=settings.HTTP_CACHE_SECONDS)
-        return _open(response)
+        return _cacheable(request, body, "application/json; charset=utf-8")
 
     return wrapper
+
+
+def _cacheable(request, body, content_type):
+    """``body`` with an ETag of its bytes and ``Cache-Control: public``; 304 when it matches."""
+    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=settings.HTTP_CACHE_SECONDS)
+    return _open(response)
 
 
 def _error(status, message):
@@ -194,14 +199,12 @@ def _with_term(offers, term):
 _FEATURES = {
     "mindestalter-monate": Q(min_age_months__isnull=False),
     "hoechstalter-monate": Q(max_age_months__isnull=False),
-    "stadtweit": Q(citywide=True),
-    "aufsuchend": Q(outreach=True),
-    "online": Q(online=True),
+    **{slug: Q(**{field: True}) for slug, field in hsds.FLAG_FEATURES.items()},
 }
 
 
 def _in_taxonomy(offers, taxonomy_id):
-    taxonomy = next((t for t in hsds.TAXONOMIES if t.id == taxonomy_id), None)
+    taxonomy = hsds.TAXONOMY_BY_ID.get(taxonomy_id)
     if taxonomy is None:
         return offers.none()
     if taxonomy is hsds.PHASES:
@@ -378,15 +381,15 @@ def taxonomy_list(request):
     text = request.GET.get("search", "").strip().lower()
     taxonomies = [t for t in hsds.TAXONOMIES if not text or text in t.name.lower()]
     page = _page_slice(request, taxonomies)
-    return _paged(request, page, len(taxonomies), lambda t: t.as_hsds())
+    return _paged(request, page, len(taxonomies), lambda t: t.hsds)
 
 
 @api
 def taxonomy_detail(request, id):
-    taxonomy = next((t for t in hsds.TAXONOMIES if t.id == id), None)
+    taxonomy = hsds.TAXONOMY_BY_ID.get(id)
     if taxonomy is None:
         raise Http404("Diese Taxonomie gibt es nicht.")
-    return taxonomy.as_hsds()
+    return taxonomy.hsds
 
 
 @api
@@ -402,7 +405,7 @@ def taxonomy_term_list(request):
     if request.GET.get("parent_id", "").strip():
         terms = []
     page = _page_slice(request, terms)
-    return _paged(request, page, len(terms), lambda t: t.as_hsds())
+    return _paged(request, page, len(terms), lambda t: t.hsds)
 
 
 @api
@@ -410,7 +413,7 @@ def taxonomy_term_detail(request, id):
     term = hsds.Vocabulary().by_id.get(id)
     if term is None:
         raise Http404("Diesen Begriff gibt es nicht.")
-    return term.as_hsds()
+    return term.hsds
 
 
 # --- The page for developers ------------------------------------------------------------------
@@ -419,15 +422,9 @@ def taxonomy_term_detail(request, id):
 @require_safe
 def package_download(request):
     """The whole tabular package as a zip (built on request: seconds at state scale)."""
-    body = tabular.package_zip()
-    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
-    response = get_conditional_response(request, etag=etag)
-    if response is None:
-        response = HttpResponse(body, content_type="application/zip")
-        response["Content-Disposition"] = 'attachment; filename="praeventionsangebote-hsds.zip"'
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=settings.HTTP_CACHE_SECONDS)
-    return _open(response)
+    response = _cacheable(request, tabular.package_zip(), "application/zip")
+    response["Content-Disposition"] = 'attachment; filename="praeventionsangebote-hsds.zip"'
+    return response
 
 
 @require_safe

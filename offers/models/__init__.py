@@ -17,7 +17,7 @@ from offers.models.contributions import (
 from offers.models.emails import OutgoingEmail, OutgoingEmailQuerySet, OutgoingEmailStatus
 from offers.models.offers import (
     HIDING_WARNING_DAYS,
-    RELATIONS,
+    OFFER_RELATIONS,
     Offer,
     OfferCost,
     OfferManager,
@@ -30,6 +30,7 @@ from offers.models.offers import (
     published_q,
     refresh_deferred,
     related_id_column,
+    serving_districts,
 )
 from offers.models.places import Borough, District, Neighbourhood
 from offers.models.providers import Location, Provider, ProviderKind
@@ -104,7 +105,8 @@ __all__ = [
     "refresh_deferred",
     "related_id_column",
     "insert_relations",
-    "RELATIONS",
+    "OFFER_RELATIONS",
+    "serving_districts",
     "slug_constraint",
     "unique_slug",
 ]

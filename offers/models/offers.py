@@ -31,7 +31,7 @@ from offers.validators import multi_line, no_html
 # The admin warns this many days before overdue hiding takes an offer off the public pages.
 HIDING_WARNING_DAYS = 14
 # Offer's many-to-many relations, as ``save_with_relations`` and bulk loads take them.
-RELATIONS = ("locations", "districts", "topics", "target_groups", "languages")
+OFFER_RELATIONS = ("locations", "districts", "topics", "target_groups", "languages")
 
 
 def add_months(day, months):
@@ -93,7 +93,7 @@ def insert_relations(offers, relations):
     signals are sent: the caller refreshes what reads these rows.
     """
     rows = {}
-    for name in RELATIONS:
+    for name in OFFER_RELATIONS:
         through = getattr(Offer, name).through
         column = related_id_column(name)
         rows[name] = through.objects.bulk_create(
@@ -105,6 +105,18 @@ def insert_relations(offers, relations):
             batch_size=5000,
         )
     return rows
+
+
+def serving_districts(districts, locations):
+    """The Sozialräume named (``districts``) and those of the ``locations``, in their order.
+
+    ``Offer.served_districts`` for relations already read (from a prefetch).
+    """
+    served = {district.pk: district for district in districts}
+    for location in locations:
+        if location.district is not None:
+            served.setdefault(location.district.pk, location.district)
+    return sorted(served.values(), key=lambda district: (district.position, district.name))
 
 
 def age_overlap_q(min_months, max_months, prefix=""):
@@ -705,8 +717,4 @@ class Offer(models.Model):
     @property
     def served_districts(self):
         """The Sozialräume named for the offer and those of its places (uses with_related())."""
-        served = {district.pk: district for district in self.districts.all()}
-        for location in self.locations.all():
-            if location.district is not None:
-                served.setdefault(location.district.pk, location.district)
-        return sorted(served.values(), key=lambda district: (district.position, district.name))
+        return serving_districts(self.districts.all(), self.locations.all())
