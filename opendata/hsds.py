@@ -82,9 +82,18 @@ FEATURE_TERMS = [
     ("stadtweit", "Stadtweit", "Für Familien aus allen Sozialräumen"),
     ("aufsuchend", "Aufsuchend", "Kommt zur Familie (Hausbesuche, aufsuchende Arbeit)"),
     ("online", "Online", "Auch online"),
+    ("anmeldung", "Anmeldung erforderlich", "Vorher anmelden"),
+    ("webseite", "Webseite", "Die eigene Webseite des Angebots (Wert: die Adresse)"),
 ]
 # The features that are a flag of the offer ("ja" when set): feature slug → Offer field.
-FLAG_FEATURES = {"stadtweit": "citywide", "aufsuchend": "outreach", "online": "online"}
+FLAG_FEATURES = {
+    "stadtweit": "citywide",
+    "aufsuchend": "outreach",
+    "online": "online",
+    "anmeldung": "registration_required",
+}
+# Stock texts of ``application_process`` when an offer has no note on how to register.
+APPLICATION_TEXTS = {True: "Anmeldung erforderlich.", False: "Ohne Anmeldung."}
 
 
 class Term:
@@ -272,9 +281,7 @@ def service(offer, vocabulary, full=True):
         cost = str(offer.get_cost_display())
         ages = offer.age_range_display
     fees = f"{cost}. {offer.cost_note}" if offer.cost_note else cost
-    application = offer.registration_note or (
-        "Anmeldung erforderlich." if offer.registration_required else "Ohne Anmeldung."
-    )
+    application = offer.registration_note or APPLICATION_TEXTS[offer.registration_required]
     data = {
         "id": service_id,
         "organization_id": str(offer.provider.uuid),
@@ -317,6 +324,8 @@ def service(offer, vocabulary, full=True):
     for flag, field in FLAG_FEATURES.items():
         if getattr(offer, field):
             attributes.append(_attribute(service_id, features[flag], "ja"))
+    if offer.website:
+        attributes.append(_attribute(service_id, features["webseite"], offer.website))
     phones = (
         [
             {
