@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "import_export",
     # The data core, then what builds on it (see README, "Project layout").
     "offers",
     "networks",
@@ -278,6 +279,11 @@ HIDE_OVERDUE_AFTER_MONTHS = env.get_int("HIDE_OVERDUE_AFTER_MONTHS", 0, minimum=
 # The history is the audit trail: nobody turns an offer back into an old
 # version from there (that would publish without moderation).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# The admin's spreadsheet import (offers/spreadsheets.py): the preview runs in a
+# transaction that is rolled back; importing needs the permission to add entries.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 
 LOGGING = {
     "version": 1,

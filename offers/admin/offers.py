@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from offers import moderation
+from offers.admin.spreadsheets import SpreadsheetImport
 from offers.models import (
     HIDING_WARNING_DAYS,
     AgePhase,
@@ -25,6 +26,7 @@ from offers.models import (
     TargetGroup,
     Topic,
 )
+from offers.spreadsheets import OfferResource
 
 
 class VocabularyFilter(admin.SimpleListFilter):
@@ -191,8 +193,14 @@ class ChangeReportInline(admin.TabularInline):
 
 
 @admin.register(Offer)
-class OfferAdmin(SimpleHistoryAdmin):
+class OfferAdmin(SpreadsheetImport, SimpleHistoryAdmin):
     form = OfferAdminForm
+    resource_classes = [OfferResource]
+    ie_base_change_list_template = "admin/offers/offer/change_list.html"
+
+    def spreadsheet_queryset(self):
+        return Offer.objects.select_related("provider").prefetch_related(*OfferResource.RELATIONS)
+
     list_display = [
         "title",
         "provider",

@@ -4,10 +4,12 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from offers.admin.spreadsheets import SpreadsheetImport
 from offers.models import (
     Location,
     Provider,
 )
+from offers.spreadsheets import LocationResource, ProviderResource
 
 
 class LocationInline(admin.StackedInline):
@@ -17,7 +19,8 @@ class LocationInline(admin.StackedInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(SpreadsheetImport, admin.ModelAdmin):
+    resource_classes = [ProviderResource]
     list_display = ["name", "short_name", "kind", "location_count", "offer_count", "email", "phone"]
     ordering = ["name"]
     list_filter = ["kind"]
@@ -45,7 +48,8 @@ class ProviderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(SpreadsheetImport, admin.ModelAdmin):
+    resource_classes = [LocationResource]
     list_display = [
         "name",
         "provider",
