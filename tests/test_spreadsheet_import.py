@@ -57,6 +57,13 @@ def test_the_template_has_the_columns_of_the_import(coordinator_client):
     assert csv_template.content.decode("utf-8-sig").startswith("id,Titel,Kurzbeschreibung,")
 
 
+def test_the_lists_link_the_import_beside_their_other_tools(coordinator_client):
+    for url in (OFFERS, "/admin/offers/provider/", "/admin/offers/location/"):
+        page = coordinator_client.get(url).content.decode()
+        assert f"href='{url}import/'" in page  # the library's link
+    assert 'href="/admin/offers/offer/add/"' in coordinator_client.get(OFFERS).content.decode()
+
+
 def test_the_import_page_explains_the_columns_and_links_the_templates(coordinator_client):
     page = coordinator_client.get(f"{OFFERS}import/").content.decode()
 
