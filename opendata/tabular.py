@@ -121,8 +121,8 @@ def collect():
         tables.add_organization(hsds.organization(provider))
     ids = list(Offer.objects.published().order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
-        offers = hsds.with_related(Offer.objects.filter(pk__in=ids[start : start + CHUNK]))
-        for offer in offers:
+        offers = list(hsds.with_related(Offer.objects.filter(pk__in=ids[start : start + CHUNK])))
+        for offer in hsds.read_related(offers, vocabulary):
             tables.add_service(hsds.service(offer, vocabulary))
     for taxonomy in hsds.TAXONOMIES:
         tables.add("taxonomies", taxonomy.hsds)

@@ -273,6 +273,8 @@ def service_list(request):
         offers = _services(request, vocabulary).order_by("title", "pk")
         page = list(_page_slice(request, hsds.with_related(offers, full)))
         total = offers.count()
+    if full:
+        hsds.read_related(page, vocabulary)
     return _paged(request, page, total, lambda offer: hsds.service(offer, vocabulary, full))
 
 
@@ -285,7 +287,9 @@ def service_detail(request, id):
     )
     if offer is None:
         raise Http404("Dieses Angebot gibt es nicht (oder es ist nicht veröffentlicht).")
-    return hsds.service(offer, hsds.Vocabulary())
+    vocabulary = hsds.Vocabulary()
+    hsds.read_related([offer], vocabulary)
+    return hsds.service(offer, vocabulary)
 
 
 # --- Services at locations --------------------------------------------------------------------

@@ -255,7 +255,7 @@ def test_answers_can_be_revalidated_with_their_etag(client):
     "path, queries",
     [
         ("/services", (18, 5)),
-        ("/services?full=true", (23, 10)),
+        ("/services?full=true", (24, 11)),
         ("/services?search=Angebot", (12, 12)),
         ("/service_at_locations", (5, 5)),
         ("/organizations?full=true", (3, 3)),
