@@ -25,6 +25,8 @@ from django.utils.http import quote_etag
 from django.utils.timezone import is_naive, make_aware
 from django.views.decorators.http import require_safe
 
+from pyroaring import BitMap
+
 from offers.facet_index import IndexedOrder, facet_state
 from offers.models import Location, Offer, Provider
 from opendata import hsds, tabular
@@ -225,6 +227,20 @@ def index(request):
     }
 
 
+def _modified_since(moment, selection):
+    """``selection`` without the offers last changed before ``moment``.
+
+    Read through the index on ``updated_at`` from whichever side is smaller: a
+    harvester's recent date keeps the few ids changed since, an old date takes
+    away the few changed before.
+    """
+    older = Offer.objects.filter(updated_at__lt=moment).order_by()
+    if older.count() * 2 < len(selection):
+        return selection - BitMap(older.values_list("pk", flat=True))
+    newer = Offer.objects.filter(updated_at__gte=moment).order_by()
+    return selection & BitMap(newer.values_list("pk", flat=True))
+
+
 # The facet index's bitmaps (offers.facet_index) answer these taxonomies without SQL.
 _INDEXED_TAXONOMIES = {"themen": "topic", "altersphasen": "phase", "zielgruppen": "target_group"}
 
@@ -236,12 +252,13 @@ def _indexed_services(request, vocabulary, full):
     index's title order: counting and finding a page cost no query; the page's
     offers are read by id. A search, a date or a whole taxonomy go to SQL.
     """
-    if any(
-        request.GET.get(name, "").strip() for name in ("search", "modified_after", "taxonomy_id")
-    ):
+    if any(request.GET.get(name, "").strip() for name in ("search", "taxonomy_id")):
         return None
     state = facet_state()
     selection = state.published
+    modified_after = _moment(request, "modified_after")
+    if modified_after:
+        selection = _modified_since(modified_after, selection)
     term_id = request.GET.get("taxonomy_term_id", "").strip()
     if term_id:
         term = vocabulary.by_id.get(term_id)

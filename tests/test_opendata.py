@@ -206,6 +206,30 @@ def test_the_standards_parameters_narrow_the_services(client, demo):
     assert get(client, "/services", taxonomy_term_id="unbekannt")["total_items"] == 0
 
 
+def test_modified_after_gives_exactly_the_offers_changed_since(demo, client):
+    """Old and recent dates (the index is read from either side), alone and with a term."""
+    base = timezone.now() - datetime.timedelta(days=400)
+    pks = list(Offer.objects.order_by("pk").values_list("pk", flat=True))
+    for number, pk in enumerate(pks):
+        Offer.objects.filter(pk=pk).update(updated_at=base + datetime.timedelta(days=number))
+    sport = next(
+        term
+        for term in get(client, "/taxonomy_terms", per_page=200)["contents"]
+        if term["code"] == "sport"
+    )
+    for share in (0.1, 0.9):
+        moment = base + datetime.timedelta(days=int(len(pks) * share), hours=12)
+        expected = Offer.objects.published().filter(updated_at__gte=moment)
+        found = every_page(client, "/services", modified_after=moment.isoformat())
+        assert {s["id"] for s in found} == {str(u) for u in expected.values_list("uuid", flat=True)}
+        assert all(s["last_modified"] >= moment.isoformat() for s in found)
+        with_term = every_page(
+            client, "/services", modified_after=moment.isoformat(), taxonomy_term_id=sport["id"]
+        )
+        sporty = expected.with_topic(sport_topic()).values_list("uuid", flat=True)
+        assert {s["id"] for s in with_term} == {str(u) for u in sporty}
+
+
 @pytest.mark.parametrize(
     "params, message",
     [

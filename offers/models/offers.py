@@ -526,6 +526,8 @@ class Offer(models.Model):
             models.Index(fields=["title"], name="offer_title_idx"),
             models.Index(fields=["status", "valid_until"], name="offer_status_valid_until_idx"),
             models.Index(fields=["min_age_months", "max_age_months"], name="offer_age_idx"),
+            # The open data's modified_after (harvesting what changed).
+            models.Index(fields=["updated_at"], name="offer_updated_at_idx"),
         ]
         constraints = [
             slug_constraint("offer"),
