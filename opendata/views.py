@@ -24,7 +24,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import quote_etag
 from django.utils.timezone import is_naive, make_aware
 from django.views.decorators.http import require_safe
-
 from pyroaring import BitMap
 
 from offers.facet_index import IndexedOrder, facet_state
