@@ -28,6 +28,7 @@ from pyroaring import BitMap
 
 from offers.facet_index import IndexedOrder, facet_state
 from offers.models import Location, Offer, Provider
+from offers.search import plan_search
 from opendata import hsds, tabular
 
 DEFAULT_PER_PAGE = 50
@@ -201,7 +202,11 @@ _FEATURES = {
     "mindestalter-monate": Q(min_age_months__isnull=False),
     "hoechstalter-monate": Q(max_age_months__isnull=False),
     **{slug: Q(**{field: True}) for slug, field in hsds.FLAG_FEATURES.items()},
+    "webseite": ~Q(website=""),
 }
+
+
+_ANY_FEATURE = functools.reduce(lambda a, b: a | b, _FEATURES.values())
 
 
 def _in_taxonomy(offers, taxonomy_id):
@@ -211,7 +216,7 @@ def _in_taxonomy(offers, taxonomy_id):
     if taxonomy is hsds.PHASES:
         return offers  # every offer lies in at least one phase
     if taxonomy is hsds.FEATURES:
-        return offers.filter(functools.reduce(lambda a, b: a | b, _FEATURES.values()))
+        return offers.filter(_ANY_FEATURE)
     relation = "topics" if taxonomy is hsds.TOPICS else "target_groups"
     through = getattr(Offer, relation).through
     return offers.filter(Exists(through.objects.filter(offer_id=OuterRef("pk"))))
@@ -226,54 +231,66 @@ def index(request):
     }
 
 
-def _modified_since(moment, selection):
-    """``selection`` without the offers last changed before ``moment``.
+def _narrowed(selection, condition):
+    """``selection`` with only the offers that meet ``condition`` (a Q on Offer's own fields).
 
-    Read through the index on ``updated_at`` from whichever side is smaller: a
-    harvester's recent date keeps the few ids changed since, an old date takes
-    away the few changed before.
+    The ids are read from whichever side is smaller: a harvester's recent date
+    keeps the few ids changed since, an old date takes away the few changed
+    before (``updated_at`` has an index for this).
     """
-    older = Offer.objects.filter(updated_at__lt=moment).order_by()
-    if older.count() * 2 < len(selection):
-        return selection - BitMap(older.values_list("pk", flat=True))
-    newer = Offer.objects.filter(updated_at__gte=moment).order_by()
-    return selection & BitMap(newer.values_list("pk", flat=True))
+    meeting = Offer.objects.filter(condition).order_by()
+    if meeting.count() * 2 < len(selection):
+        return selection & BitMap(meeting.values_list("pk", flat=True))
+    missing = Offer.objects.exclude(condition).order_by()
+    return selection - BitMap(missing.values_list("pk", flat=True))
 
 
-# The facet index's bitmaps (offers.facet_index) answer these taxonomies without SQL.
+# The facet index's bitmaps (offers.facet_index) for these taxonomies.
 _INDEXED_TAXONOMIES = {"themen": "topic", "altersphasen": "phase", "zielgruppen": "target_group"}
 
 
-def _indexed_services(request, vocabulary, full):
-    """(the page-able selection, its size) from the facet index, or None where it cannot answer.
+def _indexed_services(request, vocabulary):
+    """(the published offers the parameters select, as a bitmap, and the facet state).
 
-    The list of all services, by taxonomy term and by organization, in the
-    index's title order: counting and finding a page cost no query; the page's
-    offers are read by id. A search, a date or a whole taxonomy go to SQL.
+    Counting and finding a page in the index's title order cost no query; the
+    page's offers are read by id. A search is the site's search, kept by the
+    index per query; the features and dates are read as ids.
     """
-    if any(request.GET.get(name, "").strip() for name in ("search", "taxonomy_id")):
-        return None
     state = facet_state()
     selection = state.published
-    modified_after = _moment(request, "modified_after")
-    if modified_after:
-        selection = _modified_since(modified_after, selection)
+    text = request.GET.get("search", "").strip()
+    if text:
+        selection = selection & state.search(plan_search(text))
     term_id = request.GET.get("taxonomy_term_id", "").strip()
     if term_id:
         term = vocabulary.by_id.get(term_id)
         kind = _INDEXED_TAXONOMIES.get(term.taxonomy.slug) if term else None
-        if kind is None:
-            return None
-        selection = selection & state.get((kind, term.obj.pk))
-    if request.GET.get("organization_id", "").strip():
-        organization = _uuid(request.GET["organization_id"])
+        if term is None:
+            selection = BitMap()
+        elif kind is not None:
+            selection = selection & state.get((kind, term.obj.pk))
+        else:
+            selection = _narrowed(selection, _FEATURES[term.slug])
+    taxonomy_id = request.GET.get("taxonomy_id", "").strip()
+    if taxonomy_id:
+        taxonomy = hsds.TAXONOMY_BY_ID.get(taxonomy_id)
+        kind = _INDEXED_TAXONOMIES.get(taxonomy.slug) if taxonomy else None
+        if taxonomy is None:
+            selection = BitMap()
+        elif taxonomy is hsds.FEATURES:
+            selection = _narrowed(selection, _ANY_FEATURE)
+        elif taxonomy is not hsds.PHASES:  # every offer lies in at least one phase
+            selection = selection & BitMap.union(BitMap(), *state.keys(kind).values())
+    organization_id = request.GET.get("organization_id", "").strip()
+    if organization_id:
+        organization = _uuid(organization_id)
         providers = Provider.objects.filter(uuid=organization).values_list("pk", flat=True)
         provider = providers.first() if organization else None
-        if provider is None:
-            return None  # SQL answers: nothing
-        selection = selection & state.get(("provider", provider))
-    offers = hsds.with_related(Offer.objects.all(), full)
-    return IndexedOrder(state, "title", selection, offers), len(selection)
+        selection = selection & state.get(("provider", provider)) if provider else BitMap()
+    modified_after = _moment(request, "modified_after")
+    if modified_after:
+        selection = _narrowed(selection, Q(updated_at__gte=modified_after))
+    return selection, state
 
 
 @api
@@ -281,14 +298,10 @@ def service_list(request):
     vocabulary = hsds.Vocabulary()
     full = _boolean(request, "full")
     _boolean(request, "minimal")  # accepted; the list is already small without ``full``
-    indexed = _indexed_services(request, vocabulary, full)
-    if indexed is not None:
-        offers, total = indexed
-        page = list(_page_slice(request, offers))
-    else:
-        offers = _services(request, vocabulary).order_by("title", "pk")
-        page = list(_page_slice(request, hsds.with_related(offers, full)))
-        total = offers.count()
+    selection, state = _indexed_services(request, vocabulary)
+    offers = hsds.with_related(Offer.objects.all(), full)
+    page = list(_page_slice(request, IndexedOrder(state, "title", selection, offers)))
+    total = len(selection)
     if full:
         hsds.read_related(page, vocabulary)
     return _paged(request, page, total, lambda offer: hsds.service(offer, vocabulary, full))
