@@ -239,7 +239,8 @@ def _narrowed(selection, condition):
     before (``updated_at`` has an index for this).
     """
     meeting = Offer.objects.filter(condition).order_by()
-    if meeting.count() * 2 < len(selection):
+    half = len(selection) // 2
+    if meeting.values("pk")[: half + 1].count() <= half:  # counts no further than half
         return selection & BitMap(meeting.values_list("pk", flat=True))
     missing = Offer.objects.exclude(condition).order_by()
     return selection - BitMap(missing.values_list("pk", flat=True))
