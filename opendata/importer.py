@@ -240,6 +240,7 @@ class Importer:
                 exclude=[*exclude, "uuid"], validate_unique=False, validate_constraints=False
             )
         except ValidationError as error:
+            self.failed.add(_normal(row["id"]))  # also when a message names another file's row
             for name, messages in error.message_dict.items():
                 source, column = sources.get(name, (row, name))
                 for message in messages:

@@ -120,7 +120,9 @@ def test_every_bad_row_is_reported_with_file_and_line_and_nothing_is_imported(de
     locations[3]["id"] = "123"
     write(package, "locations", locations)
     phones = read(package, "phones")
-    phones[0]["number"] = "0208 ruf an"
+    broken = {services[2]["id"], services[5]["id"]}
+    phone = next(i for i, p in enumerate(phones) if p["service_id"] not in broken | {""})
+    phones[phone]["number"] = "0208 ruf an"
     write(package, "phones", phones)
 
     with pytest.raises(CommandError) as raised:
@@ -135,7 +137,7 @@ def test_every_bad_row_is_reported_with_file_and_line_and_nothing_is_imported(de
     )
     assert "organizations.csv, Zeile 3: email: Bitte gültige E-Mail-Adresse eingeben." in message
     assert "locations.csv, Zeile 5: „123“ in der Spalte id ist keine UUID." in message
-    assert "phones.csv, Zeile 2: number: Bitte geben Sie die Telefonnummer" in message
+    assert f"phones.csv, Zeile {phone + 2}: number: Bitte geben Sie die Telefonnummer" in message
     assert not Offer.objects.exists() and not Provider.objects.exists()
     assert not Location.objects.exists()
 
