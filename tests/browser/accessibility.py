@@ -1,18 +1,15 @@
-"""axe-core on every public page type, at phone and desktop width, in real Chromium.
+"""axe-core on every public page type in real Chromium (the tests: one file per width).
 
-A file of its own, so that test processes share the browser tests (whole files per process).
+One file per width, so that the two test processes share the longest browser tests
+(whole files per process).
 """
-
-import pytest
 
 from tests.browser.conftest import axe_violations
 from tests.pages import page_type_urls
 
-pytestmark = pytest.mark.django_db(transaction=True)
 
-
-@pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_every_page_type_has_no_accessibility_violations(request, site, viewport):
+def assert_no_violations_on_every_page_type(request, viewport):
+    site = request.getfixturevalue("site")
     page = request.getfixturevalue("desktop")
     if viewport == "phone":
         page.set_viewport_size({"width": 390, "height": 844})
