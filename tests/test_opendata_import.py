@@ -113,15 +113,24 @@ def test_every_bad_row_is_reported_with_file_and_line_and_nothing_is_imported(de
     services[2]["url"] = "javascript:alert(1)"
     services[5]["organization_id"] = "7d1e1c1a-0000-4000-8000-000000000000"
     write(package, "services", services)
+    # Each break gives one message: the services and phone broken are not the broken
+    # organization's (its services are not checked again).
     organizations = read(package, "organizations")
-    organizations[1]["email"] = "kein-at-zeichen.de"
+    org = next(i for i, o in enumerate(organizations) if o["id"] != services[2]["organization_id"])
+    organizations[org]["email"] = "kein-at-zeichen.de"
     write(package, "organizations", organizations)
+    owner = {service["id"]: service["organization_id"] for service in services}
     locations = read(package, "locations")
     locations[3]["id"] = "123"
     write(package, "locations", locations)
     phones = read(package, "phones")
     broken = {services[2]["id"], services[5]["id"]}
-    phone = next(i for i, p in enumerate(phones) if p["service_id"] not in broken | {""})
+    phone = next(
+        i
+        for i, p in enumerate(phones)
+        if p["service_id"] not in broken | {""}
+        and owner[p["service_id"]] != organizations[org]["id"]
+    )
     phones[phone]["number"] = "0208 ruf an"
     write(package, "phones", phones)
 
@@ -135,7 +144,10 @@ def test_every_bad_row_is_reported_with_file_and_line_and_nothing_is_imported(de
         "services.csv, Zeile 7: die Organisation 7d1e1c1a-0000-4000-8000-000000000000 "
         "ist weder im Paket noch bei uns." in message
     )
-    assert "organizations.csv, Zeile 3: email: Bitte gültige E-Mail-Adresse eingeben." in message
+    assert (
+        f"organizations.csv, Zeile {org + 2}: email: Bitte gültige E-Mail-Adresse eingeben."
+        in message
+    )
     assert "locations.csv, Zeile 5: „123“ in der Spalte id ist keine UUID." in message
     assert f"phones.csv, Zeile {phone + 2}: number: Bitte geben Sie die Telefonnummer" in message
     assert not Offer.objects.exists() and not Provider.objects.exists()
