@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from offers.models import (
+    OFFER_RELATIONS,
     District,
     Language,
     Location,
@@ -282,8 +283,10 @@ class StableIdResource(resources.ModelResource):
                 {columns.get(name, name): messages for name, messages in errors.items()}
             ) from None
 
-    class Meta:
-        abstract = True
+    class Meta:  # the resources below take these options too
+        skip_unchanged = True
+        clean_model_instances = True
+        use_transactions = True
 
 
 class ProviderResource(StableIdResource):
@@ -300,9 +303,6 @@ class ProviderResource(StableIdResource):
         model = Provider
         fields = ["stable_id", "name", "short_name", "kind", "description", "website", "email",
                   "phone"]  # fmt: skip
-        skip_unchanged = True
-        clean_model_instances = True
-        use_transactions = True
 
 
 class LocationResource(StableIdResource):
@@ -323,15 +323,10 @@ class LocationResource(StableIdResource):
         fields = ["stable_id", "provider", "name", "street", "postal_code", "city",
                   "neighbourhood", "latitude", "longitude", "wheelchair_accessible",
                   "accessibility_note"]  # fmt: skip
-        skip_unchanged = True
-        clean_model_instances = True
-        use_transactions = True
 
 
 class OfferResource(StableIdResource):
     """Offers; new ones are drafts (the list's action "publish" makes them public)."""
-
-    RELATIONS = ["locations", "districts", "topics", "target_groups", "languages"]
 
     slug_from = "title"
     title = text("title", "Titel")
@@ -368,9 +363,6 @@ class OfferResource(StableIdResource):
                   "registration_required", "registration_note", "languages", "schedule",
                   "contact_name", "contact_phone", "contact_email", "website", "valid_from",
                   "valid_until"]  # fmt: skip
-        skip_unchanged = True
-        clean_model_instances = True
-        use_transactions = True
 
     def save_instance(self, instance, is_create, row, **kwargs):
         """Saved in ``save_m2m``, with its relations, as one history record."""
@@ -378,7 +370,7 @@ class OfferResource(StableIdResource):
     def save_m2m(self, instance, row, **kwargs):
         relations = {
             name: self.fields[name].clean(row)
-            for name in self.RELATIONS
+            for name in OFFER_RELATIONS
             if self.fields[name].column_name in row
         }
         instance.save_with_relations(

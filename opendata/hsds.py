@@ -164,7 +164,7 @@ class Vocabulary:
         self.feature = {term.slug: term for term in self.terms if term.taxonomy is FEATURES}
 
     def of(self, taxonomy, obj):
-        return self._by_object[(taxonomy.slug, obj.pk)]
+        return self.by_pk(taxonomy, obj.pk)
 
     def by_pk(self, taxonomy, pk):
         return self._by_object[(taxonomy.slug, pk)]
@@ -250,7 +250,7 @@ def location(place):
 # --- Services ---------------------------------------------------------------------------------
 
 
-def with_related(offers, full=True):
+def with_related(offers):
     """The offers with their provider; ``read_related`` adds the rest to a page of them."""
     return offers.select_related("provider")
 

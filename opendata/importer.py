@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from offers.ages import MAX_AGE_MONTHS
 from offers.models import (
+    OFFER_RELATIONS,
     District,
     Language,
     Location,
@@ -43,8 +44,8 @@ from offers.models import (
     Provider,
     TargetGroup,
     Topic,
+    unique_slug,
 )
-from offers.text import german_slugify
 from opendata import hsds
 from opendata.tabular import TABLES
 
@@ -111,7 +112,6 @@ class Report:
     changed: dict = field(default_factory=lambda: {"providers": [], "locations": [], "offers": []})
     unchanged: dict = field(default_factory=lambda: {"providers": 0, "locations": 0, "offers": 0})
     notes: list = field(default_factory=list)
-    dry_run: bool = False
 
 
 def read_package(directory):
@@ -407,10 +407,11 @@ class Importer:
         return latitude.quantize(step), longitude.quantize(step)
 
     def _fit(self, row, text, model, name):
-        length = model._meta.get_field(name).max_length
+        model_field = model._meta.get_field(name)
+        length = model_field.max_length
         if len(text) > length:
             self.note(row, _("%(field)s is longer than %(length)s characters: shortened.")
-                      % {"field": model._meta.get_field(name).verbose_name, "length": length})  # fmt: skip
+                      % {"field": model_field.verbose_name, "length": length})  # fmt: skip
         return _cut(text, length)
 
     # --- Offers --------------------------------------------------------------------------------
@@ -463,8 +464,9 @@ class Importer:
         before = (_values(offer), _relations(offer)) if offer.pk else None
         offer.provider, offer.title = provider, row["name"]
         summary, _blank, description = row["description"].partition("\n\n")
-        if len(summary) > Offer._meta.get_field("summary").max_length:
-            summary, description = _cut(summary, 300), row["description"]
+        limit = Offer._meta.get_field("summary").max_length
+        if len(summary) > limit:
+            summary, description = _cut(summary, limit), row["description"]
         offer.summary, offer.description = summary, description
         features = self.features(offer_id, terms)
         slug = _our_slug(row["url"], "directory:detail")
@@ -509,7 +511,8 @@ class Importer:
             offer.valid_until = self.read_date(schedule, "valid_to")
             sources["schedule"] = (schedule, "description")
         offer.last_verified_at = self.read_date(row, "assured_date")
-        relations = self.relations(row, offer_id, offer, terms)
+        named = before[1]["districts"] if before else set()
+        relations = self.relations(row, offer_id, offer, terms, named)
         self.slugs.give(offer, slug, offer.title)
         self.import_status(row, offer, relations)
         if not self.validate(offer, row, sources, exclude=["slug"]):
@@ -573,7 +576,8 @@ class Importer:
         )
         offer.cost_note = self._fit(option, note, Offer, "cost_note")
 
-    def relations(self, row, offer_id, offer, terms):
+    def relations(self, row, offer_id, offer, terms, named):
+        """The offer's relations from the package (``named``: the Sozialräume it names now)."""
         topics, groups = self.topics, self.groups
         chosen = {"topics": set(), "target_groups": set()}
         for attribute in self.linked("attributes", "link_id", offer_id):
@@ -606,7 +610,6 @@ class Importer:
         placed = {place.neighbourhood.district_id for place in places if place.neighbourhood}
         # The package names the Sozialräume served, ours and those of the places: the offer
         # is named for those its places do not give, and keeps what it already names.
-        named = set(offer.districts.values_list("pk", flat=True)) if offer.pk else set()
         districts = set()
         for area in self.linked("service_areas", "service_id", offer_id):
             if area["description"] == "Stadtweit":
@@ -710,6 +713,7 @@ class Slugs:
     """The slugs of a model, taken in the database or by this import."""
 
     def __init__(self, model):
+        self.model = model
         self.taken = {slug: ("pk", pk) for slug, pk in model.objects.values_list("slug", "pk")}
 
     def give(self, obj, ours, text):
@@ -720,11 +724,7 @@ class Slugs:
         elif obj.slug:
             return
         else:
-            base = german_slugify(text)[:180] or "eintrag"
-            slug, number = base, 1
-            while slug in self.taken:
-                number += 1
-                slug = f"{base}-{number}"
+            slug = unique_slug(self.model, text, taken=self.taken)
         obj.slug = slug
         self.taken[slug] = owner
 
@@ -744,8 +744,7 @@ def _values(obj):
 
 def _relations(offer):
     return {
-        name: set(getattr(offer, name).values_list("pk", flat=True))
-        for name in ("topics", "target_groups", "locations", "districts", "languages")
+        name: set(getattr(offer, name).values_list("pk", flat=True)) for name in OFFER_RELATIONS
     }
 
 
@@ -761,7 +760,6 @@ def import_package(directory, publish=False, dry_run=False):
     with transaction.atomic():
         importer = Importer(tables, publish=publish)
         importer.report.notes[:0] = notes
-        importer.report.dry_run = dry_run
         importer.run()
         if importer.problems:
             transaction.set_rollback(True)

@@ -305,7 +305,7 @@ def service_list(request):
     full = _boolean(request, "full")
     _boolean(request, "minimal")  # accepted; the list is already small without ``full``
     selection, state = _indexed_services(request, vocabulary)
-    offers = hsds.with_related(Offer.objects.all(), full)
+    offers = hsds.with_related(Offer.objects.all())
     page = list(_page_slice(request, IndexedOrder(state, "title", selection, offers)))
     total = len(selection)
     if full:

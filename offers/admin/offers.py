@@ -17,6 +17,7 @@ from offers import moderation
 from offers.admin.spreadsheets import SpreadsheetImport
 from offers.models import (
     HIDING_WARNING_DAYS,
+    OFFER_RELATIONS,
     AgePhase,
     ChangeReport,
     District,
@@ -200,7 +201,7 @@ class OfferAdmin(SpreadsheetImport, SimpleHistoryAdmin):
     change_list_template = "admin/offers/offer/change_list.html"
 
     def spreadsheet_queryset(self):
-        return Offer.objects.select_related("provider").prefetch_related(*OfferResource.RELATIONS)
+        return Offer.objects.select_related("provider").prefetch_related(*OFFER_RELATIONS)
 
     list_display = [
         "title",

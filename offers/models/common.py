@@ -23,11 +23,20 @@ def slug_constraint(model_name):
     return models.UniqueConstraint(fields=["slug"], name=f"{model_name}_slug_unique")
 
 
-def unique_slug(model, text):
-    """A slug for ``text`` not yet taken in ``model`` ("elterncafe", "elterncafe-2", …)."""
+def unique_slug(model, text, taken=None):
+    """A slug for ``text`` not yet taken in ``model`` ("elterncafe", "elterncafe-2", …).
+
+    ``taken``: the slugs known to be taken (a bulk import's), instead of asking the database.
+    """
+
+    def is_taken(slug):
+        if taken is not None:
+            return slug in taken
+        return model.objects.filter(slug=slug).exists()
+
     base = german_slugify(text)[:180] or "eintrag"
     slug, number = base, 1
-    while model.objects.filter(slug=slug).exists():
+    while is_taken(slug):
         number += 1
         slug = f"{base}-{number}"
     return slug

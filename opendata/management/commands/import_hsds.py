@@ -4,18 +4,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from offers.models import Location, Offer, Provider
 from opendata.importer import PackageError, import_package
 
 MODELS = {"providers": Provider, "locations": Location, "offers": Offer}
-
-KINDS = {
-    "providers": gettext_lazy("providers"),
-    "locations": gettext_lazy("locations"),
-    "offers": gettext_lazy("offers"),
-}
 
 
 class Command(BaseCommand):
@@ -56,12 +49,12 @@ class Command(BaseCommand):
         summary = ", ".join(
             _("%(kind)s: %(created)s new, %(changed)s changed, %(unchanged)s unchanged")
             % {
-                "kind": KINDS[kind],
+                "kind": model._meta.verbose_name_plural,
                 "created": len(report.created[kind]),
                 "changed": len(report.changed[kind]),
                 "unchanged": report.unchanged[kind],
             }
-            for kind in KINDS
+            for kind, model in MODELS.items()
         )
         if dry_run:
             self.stdout.write(_("Dry run, nothing saved. %(summary)s") % {"summary": summary})
