@@ -111,9 +111,9 @@ def _key(parts, version=None):
     return "offers:cached:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached(parts, compute):
+def cached(parts, compute, version=None):
     """``compute()``, remembered for this version of the offers, day and language."""
-    key = _key(parts)
+    key = _key(parts, version)
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -158,7 +158,12 @@ def connect_invalidation():
 CACHED_HEADERS = ("Content-Type", "Content-Language", "Vary")
 
 
-def _public_headers(response, etag):
+def version_etag(parts, version=None):
+    """An ETag for ``parts`` in this version of the offers, day and language."""
+    return quote_etag(_key(parts, version).rsplit(":", 1)[1][:32])
+
+
+def public_headers(response, etag):
     """What lets a browser or a reverse proxy keep an anonymous page for a short while."""
     response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=settings.HTTP_CACHE_SECONDS)
@@ -194,10 +199,10 @@ def cache_public_page(view):
         # Read once per request; the list's offer cards are kept under it too.
         request.offers_version = offers_version()
         key = _key(parts, request.offers_version)
-        etag = quote_etag(key.rsplit(":", 1)[1][:32])
+        etag = version_etag(parts, request.offers_version)
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
-            return _public_headers(not_modified, etag)
+            return public_headers(not_modified, etag)
         response = _cached_page(request, key) if settings.PAGE_CACHE else None
         if response is None:
             response = view(request, *args, **kwargs)
@@ -208,7 +213,7 @@ def cache_public_page(view):
         if getattr(response, "unmet_search", None):
             patch_cache_control(response, no_cache=True)
             return response
-        return _public_headers(response, etag)
+        return public_headers(response, etag)
 
     return wrapper
 

@@ -50,6 +50,42 @@ def _flat_choices(choices):
             yield value, label
 
 
+def active_query(filterset, exclude=()):
+    """The active filters as a query string ("alter=2&sozialraum=osterfeld"), sorted by name."""
+    return urlencode(
+        sorted(
+            (name, _url_value(value))
+            for name, value in filterset.active.items()
+            if name not in exclude
+        )
+    )
+
+
+def active_filters(filterset, params):
+    """Each active filter of ``filterset`` as a ``Chip``, with the address of the list without it."""
+    chips = []
+    for name, value in filterset.active.items():
+        remaining = params.copy()
+        remaining.pop(name, None)
+        remaining.pop("page", None)
+        field = filterset.form.fields[name]
+        if name == "alter":
+            shown = dict(_flat_choices(field.choices)).get(value, value)
+        elif name in OfferFilter.FLAGS:
+            shown = None
+        else:
+            shown = str(value)
+        chips.append(
+            Chip(
+                name,
+                str(field.label),
+                str(shown) if shown is not None else None,
+                f"?{remaining.urlencode()}" if remaining else "?",
+            )
+        )
+    return chips
+
+
 class FilterPanel:
     def __init__(self, filterset, params):
         self.filterset = filterset
@@ -81,9 +117,7 @@ class FilterPanel:
         if self.total or not self.filterset.active:
             return None
         active = self.filterset.active
-        filters = urlencode(
-            sorted((name, _url_value(value)) for name, value in active.items() if name != "q")
-        )
+        filters = active_query(self.filterset, exclude=("q",))
         with translation.override(settings.LANGUAGE_CODE):
             description = " · ".join(
                 f"{chip.label}: {chip.value}" if chip.value else str(chip.label)
@@ -99,27 +133,7 @@ class FilterPanel:
         }
 
     def _chips(self):
-        chips = []
-        for name, value in self.filterset.active.items():
-            remaining = self.params.copy()
-            remaining.pop(name, None)
-            remaining.pop("page", None)
-            field = self.filterset.form.fields[name]
-            if name == "alter":
-                shown = dict(_flat_choices(field.choices)).get(value, value)
-            elif name in OfferFilter.FLAGS:
-                shown = None
-            else:
-                shown = str(value)
-            chips.append(
-                Chip(
-                    name,
-                    str(field.label),
-                    str(shown) if shown is not None else None,
-                    f"?{remaining.urlencode()}" if remaining else "?",
-                )
-            )
-        return chips
+        return active_filters(self.filterset, self.params)
 
     @cached_property
     def loosen(self):

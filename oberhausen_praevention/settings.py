@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "contributions",
     "steering",
     "opendata",
+    "wegweiser",
     "demo",
 ]
 
@@ -271,6 +272,9 @@ if not re.fullmatch(r"https?://\S+", DATA_LICENCE_URL):
     raise ImproperlyConfigured(
         f"DATA_LICENCE_URL={DATA_LICENCE_URL!r} is not an http(s) address of the licence text."
     )
+# The printed Wegweiser (wegweiser/): the most offers one PDF may hold (a Sozialraum has ~300
+# at city scale); a larger selection is asked to be narrowed down.
+WEGWEISER_MAX_OFFERS = env.get_int("WEGWEISER_MAX_OFFERS", 500, minimum=1)
 # Offers are checked again this many months after their last verification.
 REVIEW_INTERVAL_MONTHS = env.get_int("REVIEW_INTERVAL_MONTHS", 12, minimum=1)
 # Hide offers from public pages once they are overdue by this many months (0: never).
@@ -290,4 +294,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports each step of a PDF at INFO; its warnings still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

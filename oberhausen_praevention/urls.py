@@ -33,6 +33,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("directory.urls")),
     path("", include("contributions.urls")),
+    path("wegweiser/", include("wegweiser.urls")),
     path("daten/", data_page, name="data"),
     path("impressum/", page("imprint"), name="imprint"),
     path("datenschutz/", page("privacy"), name="privacy"),

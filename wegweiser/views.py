@@ -1,0 +1,87 @@
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.cache import get_conditional_response
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from directory.cache import cached, offers_version, public_headers, version_etag
+from directory.filters import OfferFilter
+from offers.facet_index import facet_state
+from offers.models import AgePhase, District, Offer
+from wegweiser.guide import Guide
+from wegweiser.pdf import render_guide
+
+# The two filters a printed guide is usually made for; others come along from the list.
+CHOSEN = ("sozialraum", "phase")
+
+
+@require_safe
+def choose(request):
+    """Choose a Sozialraum and an age phase; the form opens the PDF."""
+    return _choose(request, OfferFilter(request.GET or None, queryset=Offer.objects.published()))
+
+
+def _choose(request, filterset, problem=None):
+    state = facet_state()
+    chosen = filterset.active
+    return render(
+        request,
+        "wegweiser/choose.html",
+        {
+            "form": filterset.form,
+            "problem": problem,
+            "districts": [
+                (district, len(state.get(("district", district.pk))))
+                for district in District.objects.all()
+            ],
+            "phases": list(AgePhase.objects.all()),
+            "chosen_district": getattr(chosen.get("sozialraum"), "slug", ""),
+            "chosen_phase": getattr(chosen.get("phase"), "slug", ""),
+            # The list's other filters, kept when the guide is chosen anew.
+            "kept": [
+                (name, value)
+                for name, values in filterset.data.lists()
+                for value in values
+                if name not in CHOSEN and name in filterset.active
+            ]
+            if filterset.is_bound
+            else [],
+            "max_offers": settings.WEGWEISER_MAX_OFFERS,
+        },
+    )
+
+
+@require_safe
+def guide_pdf(request):
+    """The Wegweiser of the list's selection as a PDF, kept until an offer changes.
+
+    A selection with wrong values, no offers or more than
+    ``WEGWEISER_MAX_OFFERS`` gets the choice page with a message instead.
+    """
+    filterset = OfferFilter(request.GET or None, queryset=Offer.objects.published())
+    if filterset.is_bound and not filterset.form.is_valid():
+        return _choose(request, filterset, _("Please check your selection."))
+    guide = Guide(filterset)
+    if not guide.total:
+        return _choose(request, filterset, _("No offer matches this selection."))
+    if guide.total > settings.WEGWEISER_MAX_OFFERS:
+        return _choose(
+            request,
+            filterset,
+            _(
+                "This selection holds %(total)d offers; a printed guide holds at most "
+                "%(max)d. Please choose a social area or an age phase."
+            )
+            % {"total": guide.total, "max": settings.WEGWEISER_MAX_OFFERS},
+        )
+    parts = ("wegweiser", filterset.cache_key(), settings.SITE_URL)
+    version = offers_version()
+    etag = version_etag(parts, version)
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(
+            cached(parts, lambda: render_guide(guide), version), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'inline; filename="{guide.filename()}"'
+    return public_headers(response, etag)
