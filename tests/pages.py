@@ -29,6 +29,8 @@ def page_type_urls():
         "privacy": "/datenschutz/",
         "accessibility": "/barrierefreiheit/",
         "open-data": "/daten/",
+        "wegweiser": "/wegweiser/",
+        "wegweiser-errors": "/wegweiser/pdf/?alter=99&sozialraum=atlantis",
         "not-found": "/angebote/gibt-es-nicht/",
         "submit": "/angebot-melden/",
         "report-change": f"{offer.get_absolute_url()}aenderung-melden/",

@@ -24,7 +24,7 @@ from offers.words import fold
 class Section:
     phase: AgePhase | None
     offers: list = field(default_factory=list)
-    # Offers of this age described in an earlier section (listed with their page).
+    # Offers of this age described in an earlier section: (offer, that section).
     see_also: list = field(default_factory=list)
 
     @property
@@ -57,25 +57,27 @@ def phases_for(active, phases):
 
 
 def sections(offers, phases):
-    """``offers`` (in print order) in one section per phase; each described in its first one."""
-    described = set()
+    """``offers`` (in print order) in one section per phase; each described in its first one.
+
+    A section's ``see_also`` holds (offer, section it is described in) pairs.
+    """
+    described_in = {}
     result = []
     for phase in phases:
-        here = [
-            offer
-            for offer in offers
-            if ages_overlap(
-                offer.min_age_months, offer.max_age_months, phase.min_months, phase.max_months
-            )
-        ]
-        if not here:
-            continue
         section = Section(phase)
-        for offer in here:
-            (section.see_also if offer.pk in described else section.offers).append(offer)
-            described.add(offer.pk)
-        result.append(section)
-    rest = [offer for offer in offers if offer.pk not in described]
+        for offer in offers:
+            if not ages_overlap(
+                offer.min_age_months, offer.max_age_months, phase.min_months, phase.max_months
+            ):
+                continue
+            if offer.pk in described_in:
+                section.see_also.append((offer, described_in[offer.pk]))
+            else:
+                section.offers.append(offer)
+                described_in[offer.pk] = section
+        if section.total:
+            result.append(section)
+    rest = [offer for offer in offers if offer.pk not in described_in]
     if rest:
         result.append(Section(None, rest))
     return result

@@ -21,6 +21,8 @@ from wegweiser.guide import absolute
 FETCHER = weasyprint.URLFetcher(allowed_protocols={"data"})
 
 
+# An address's QR code never changes; making one takes 5 ms, a guide needs hundreds. Kept
+# in the process (the shared cache would cost a query per new code).
 @functools.lru_cache(maxsize=8192)
 def qr_code(url):
     """A QR code of ``url`` as a PNG data URI, one pixel per module.
@@ -37,17 +39,18 @@ def qr_code(url):
 def render_guide(guide):
     """The PDF's bytes for a ``wegweiser.guide.Guide``."""
     sections = guide.sections()
-    for section in sections:
-        for offer in section.offers:
-            offer.public_url = absolute(reverse("directory:detail", args=[offer.slug]))
-            offer.qr_code = qr_code(offer.public_url)
+    described = [offer for section in sections for offer in section.offers]
+    for offer in described:
+        offer.public_url = absolute(reverse("directory:detail", args=[offer.slug]))
+        offer.qr_code = qr_code(offer.public_url)
+    list_url = guide.list_url()
     html = render_to_string(
         "wegweiser/guide.html",
         {
             "guide": guide,
             "sections": sections,
-            "list_url": guide.list_url(),
-            "list_code": qr_code(guide.list_url()),
+            "list_url": list_url,
+            "list_code": qr_code(list_url),
             "LANGUAGE_CODE": translation.get_language(),
         },
     )
