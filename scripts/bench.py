@@ -293,7 +293,7 @@ def start_server(env):
         cwd=PROJECT,
         env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=open(env.get("BENCH_SERVER_LOG", os.devnull), "a"),  # noqa: SIM115
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
@@ -306,9 +306,9 @@ def start_server(env):
     raise SystemExit("gunicorn did not come up")
 
 
-def get(url, headers=None):
+def get(url, headers=None, timeout=30):
     request = urllib.request.Request(url, headers=headers or {})
-    with urllib.request.urlopen(request, timeout=30) as response:
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         return response.status, response.read(), response.headers
 
 
