@@ -103,6 +103,12 @@ def _load_synonyms():
             group.save()
 
 
+def _centre(neighbourhood, axis):
+    """A Stadtteil's centroid (its latitude for axis 0, longitude for 1), or the city's."""
+    value = (neighbourhood.latitude, neighbourhood.longitude)[axis]
+    return value if value is not None else CENTRE[axis]
+
+
 def _load_locations(providers, stats):
     neighbourhoods = {n.slug: n for n in Neighbourhood.objects.all()}
     locations = []
@@ -117,8 +123,11 @@ def _load_locations(providers, stats):
                     "street": f"{street} {rng.randint(1, 180)}",
                     "postal_code": postal_code,
                     "neighbourhood": neighbourhoods[neighbourhood_slug],
-                    "latitude": CENTRE[0] + Decimal(rng.randint(-300, 300)) / 10000,
-                    "longitude": CENTRE[1] + Decimal(rng.randint(-400, 400)) / 10000,
+                    # Within about 350 m of the middle of its Stadtteil.
+                    "latitude": _centre(neighbourhoods[neighbourhood_slug], 0)
+                    + Decimal(rng.randint(-30, 30)) / 10000,
+                    "longitude": _centre(neighbourhoods[neighbourhood_slug], 1)
+                    + Decimal(rng.randint(-45, 45)) / 10000,
                     "wheelchair_accessible": wheelchair,
                     "accessibility_note": (
                         "Stufenloser Eingang, barrierefreies WC."

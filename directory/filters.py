@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offers.ages import age_choices, parse_age
 from offers.facet_index import FREE, WHEELCHAIR
+from offers.geo import UnknownPlace, place_for_key
 from offers.models import AgePhase, District, Language, Provider, TargetGroup, Topic
 from offers.search import plan_search
 
@@ -42,8 +43,31 @@ class FlagFilter(django_filters.Filter):
         return getattr(qs, self.queryset_method)() if value else qs
 
 
+class PlaceField(forms.CharField):
+    """A place's key (``offers.geo``) as the list's address carries it, cleaned to the ``Place``."""
+
+    def clean(self, value):
+        key = super().clean(value)
+        if not key:
+            return None
+        try:
+            return place_for_key(key)
+        except UnknownPlace as problem:
+            raise forms.ValidationError(str(problem)) from None
+
+
+class PlaceFilter(django_filters.Filter):
+    """Where the family lives: orders the list by distance, selects nothing."""
+
+    field_class = PlaceField
+
+    def filter(self, qs, value):
+        return qs
+
+
 class OfferFilter(django_filters.FilterSet):
     SORT_RELEVANCE = "relevanz"
+    SORT_DISTANCE = "entfernung"
     SORT_TITLE = "titel"
     SORT_VERIFIED = "geprueft"
     SORT_NEWEST = "neu"
@@ -79,10 +103,12 @@ class OfferFilter(django_filters.FilterSet):
     barrierefrei = FlagFilter(
         label=_("Wheelchair accessible only"), queryset_method="wheelchair_accessible"
     )
+    naehe = PlaceFilter(label=_("Near"), max_length=200, required=False)
     sortierung = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=[
             (SORT_RELEVANCE, _("best match")),
+            (SORT_DISTANCE, _("distance")),
             (SORT_TITLE, _("title A–Z")),
             (SORT_VERIFIED, _("recently verified")),
             (SORT_NEWEST, _("newest")),
@@ -94,6 +120,8 @@ class OfferFilter(django_filters.FilterSet):
     # Facets whose options show counts, in the order the page shows them.
     FACETS = ["alter", "phase", "sozialraum", "thema", "zielgruppe", "sprache", "traeger"]
     FLAGS = ["kostenlos", "barrierefrei"]
+    # Parameters that say how to show the selection, not which offers are in it.
+    NOT_FILTERS = ("sortierung", "naehe")
     # The facet index's order of each choice; relevance is ranked in SQL.
     INDEX_ORDERS = {SORT_TITLE: "title", SORT_VERIFIED: "verified", SORT_NEWEST: "newest"}
     # The facet index's key of each filter's values (offers.facet_index).
@@ -144,12 +172,17 @@ class OfferFilter(django_filters.FilterSet):
 
     @property
     def active(self):
-        """The valid, non-empty filter values (sorting excluded)."""
+        """The valid, non-empty filter values (sorting and the family's place excluded)."""
         return {
             name: value
             for name, value in self.cleaned.items()
-            if name != "sortierung" and value not in (None, "", False)
+            if name not in self.NOT_FILTERS and value not in (None, "", False)
         }
+
+    @property
+    def place(self):
+        """Where the family said it lives (an ``offers.geo.Place``), if it did."""
+        return self.cleaned.get("naehe")
 
     def cache_key(self):
         """The active filters as plain values, for caching what depends on them."""
@@ -167,13 +200,19 @@ class OfferFilter(django_filters.FilterSet):
 
     @property
     def default_sort(self):
-        """Best match for a search, otherwise by title."""
+        """Nearest first when the family gave its place, best match for a search, else by title."""
+        if self.place:
+            return self.SORT_DISTANCE
         return self.SORT_RELEVANCE if "q" in self.active else self.SORT_TITLE
 
     @property
     def sort_order(self):
         chosen = self.cleaned.get("sortierung")
-        if chosen in (None, "") or (chosen == self.SORT_RELEVANCE and "q" not in self.active):
+        if (
+            chosen in (None, "")
+            or (chosen == self.SORT_RELEVANCE and "q" not in self.active)
+            or (chosen == self.SORT_DISTANCE and not self.place)
+        ):
             chosen = self.default_sort
         return chosen
 

@@ -133,7 +133,16 @@ class FilterPanel:
         }
 
     def _chips(self):
-        return active_filters(self.filterset, self.params)
+        chips = active_filters(self.filterset, self.params)
+        place = self.filterset.place
+        if place:
+            remaining = self.params.copy()
+            for name in ("naehe", "page", "sortierung"):
+                remaining.pop(name, None)
+            remove_url = f"?{remaining.urlencode()}" if remaining else "?"
+            label = str(self.filterset.form.fields["naehe"].label)
+            chips.append(Chip("naehe", label, place.label, remove_url))
+        return chips
 
     @cached_property
     def loosen(self):
@@ -178,6 +187,8 @@ class FilterPanel:
         filterset = self.filterset
         if filterset.sort_order == OfferFilter.SORT_RELEVANCE:
             return filterset.ranked_qs(self.total).with_related()
+        if filterset.sort_order == OfferFilter.SORT_DISTANCE:
+            return filterset.qs.by_distance(filterset.place).with_related()
         return IndexedOrder(
             self.selection.state,
             OfferFilter.INDEX_ORDERS[filterset.sort_order],
@@ -193,5 +204,14 @@ class FilterPanel:
         return [
             SortOption(value, label, value == chosen, value == default)
             for value, label in self.filterset.form.fields["sortierung"].choices
-            if value != OfferFilter.SORT_RELEVANCE or self.searching
+            if (value != OfferFilter.SORT_RELEVANCE or self.searching)
+            and (value != OfferFilter.SORT_DISTANCE or self.filterset.place)
         ]
+
+    @cached_property
+    def near_query(self):
+        """The list's parameters for the "near me" form, which adds the family's place."""
+        params = self.params.copy()
+        for name in ("naehe", "page", "sortierung"):
+            params.pop(name, None)
+        return params.urlencode()

@@ -7,6 +7,7 @@ app_name = "directory"
 urlpatterns = [
     path("", views.home, name="home"),
     path("angebote/", views.offer_list, name="list"),
+    path("in-meiner-naehe/", views.near, name="near"),
     path("angebote/<slug:slug>/", views.offer_detail, name="detail"),
     path("traeger/", views.provider_list, name="provider_list"),
     path("traeger/<slug:slug>/", views.provider_detail, name="provider_detail"),

@@ -1,15 +1,19 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
 
 from directory import cards
 from directory.cache import cache_public_page, cached, offers_version
 from directory.chain import chain_matrix
 from directory.filters import OfferFilter
+from directory.forms import NearForm
 from directory.panel import FilterPanel
 from directory.schema_org import offer_structured_data
 from networks.models import Membership, Network
@@ -78,11 +82,19 @@ def offer_list(request):
     version = getattr(request, "offers_version", None) or offers_version()
     results = panel.results(known=lambda pk: cards.is_kept(version, pk))
     paginator = CountedPaginator(results, OFFERS_PER_PAGE, panel.total)
+    page = paginator.get_page(request.GET.get("page"))
+    place = filterset.place
+    if place:
+        # Cards near a place show how far: rendered for this page, not kept.
+        version = None
+        for offer in page.object_list:
+            offer.show_distance = True
+            offer.distance_km = place.nearest_km(offer.locations.all())
     context = {
         "filterset": filterset,
         "form": filterset.form,
         "panel": panel,
-        "page": paginator.get_page(request.GET.get("page")),
+        "page": page,
         "section": "offers",
         "offers_version": version,
     }
@@ -99,6 +111,41 @@ def offer_list(request):
         # Counted again each time the page cache serves this page (see cache_public_page).
         response.unmet_search = unmet
     return response
+
+
+@csrf_exempt  # it changes nothing: it only turns what was typed into the list's address
+@require_http_methods(["GET", "HEAD", "POST"])
+def near(request):
+    """ "In meiner Nähe": a street, a postal code or a Stadtteil, then the list nearest first.
+
+    The address is sent by POST, so it appears in no URL and no access log;
+    the list's address carries only the place it was matched to
+    (``offers.geo``: a Stadtteil, a postal code, or a street of our places
+    without house number). Nothing typed is stored.
+    """
+    source = request.POST if request.method == "POST" else request.GET
+    form = NearForm(source if request.method == "POST" else None)
+    kept = [
+        (name, value)
+        for name, values in source.lists()
+        if name not in NearForm.base_fields and name not in ("naehe", "page", "sortierung")
+        for value in values
+        if name in OfferFilter.base_filters
+    ]
+    if form.is_valid():
+        query = QueryDict(mutable=True)
+        for name, value in kept:
+            query.appendlist(name, value)
+        query["naehe"] = form.cleaned_data["place"].key
+        response = redirect(f"{reverse('directory:list')}?{query.urlencode()}")
+        response.status_code = 303  # See Other: the list, fetched with GET
+        return response
+    return render(
+        request,
+        "directory/near.html",
+        {"form": form, "kept": kept, "section": "offers"},
+        status=200,
+    )
 
 
 @require_safe

@@ -61,6 +61,41 @@ DISTRICTS = [
     ),
 ]
 
+# A point in the middle of each Stadtteil (WGS 84, approximate), for sorting by distance
+# (offers.geo) and the demo places; editable in the admin.
+NEIGHBOURHOOD_CENTROIDS = {
+    "Alstaden": (51.4547, 6.8272),
+    "Lirich": (51.4806, 6.8308),
+    "Oberhausen-Mitte": (51.4700, 6.8530),
+    "Marienviertel": (51.4745, 6.8620),
+    "Styrum": (51.4585, 6.8640),
+    "Bermensfeld": (51.4690, 6.8400),
+    "Neue Mitte": (51.4925, 6.8770),
+    "Dümpten": (51.4640, 6.8905),
+    "Schlad": (51.4770, 6.8830),
+    "Borbeck": (51.4840, 6.8990),
+    "Knappenviertel": (51.4815, 6.8690),
+    "Osterfeld-Mitte": (51.5005, 6.8905),
+    "Eisenheim": (51.5020, 6.8690),
+    "Klosterhardt": (51.5235, 6.8805),
+    "Osterfeld-Heide": (51.5115, 6.9020),
+    "Rothebusch": (51.5190, 6.9080),
+    "Stemmersberg": (51.5095, 6.8835),
+    "Vondern": (51.5060, 6.8620),
+    "Vonderort": (51.4935, 6.9055),
+    "Sterkrade-Mitte": (51.5165, 6.8465),
+    "Buschhausen": (51.5005, 6.8365),
+    "Alsfeld": (51.5255, 6.8375),
+    "Schwarze Heide": (51.5320, 6.8260),
+    "Tackenberg": (51.5205, 6.8660),
+    "Biefang": (51.5345, 6.8530),
+    "Holten": (51.5285, 6.8010),
+    "Barmingholten": (51.5420, 6.8120),
+    "Schmachtendorf": (51.5525, 6.8200),
+    "Königshardt": (51.5460, 6.8480),
+    "Walsumermark": (51.5610, 6.7970),
+}
+
 # (slug, name, first month, last month) — months relative to birth, inclusive.
 AGE_PHASES = [
     ("schwangerschaft-geburt", "Schwangerschaft & Geburt", -9, -1),
@@ -147,6 +182,7 @@ def load_vocabulary(apps=global_apps):
                 slug=german_slugify(neighbourhood),
                 defaults={"name": neighbourhood, "district": district},
             )
+    fill_centroids(apps)
     for position, (slug, name, first, last) in enumerate(AGE_PHASES):
         AgePhase.objects.get_or_create(
             slug=slug,
@@ -160,3 +196,14 @@ def load_vocabulary(apps=global_apps):
         Language.objects.get_or_create(
             code=code, defaults={"name": name, "native_name": native_name}
         )
+
+
+def fill_centroids(apps=global_apps):
+    """Give the shipped Stadtteile their centroid where none is set; never overwrite edits."""
+    Neighbourhood = apps.get_model("offers", "Neighbourhood")
+    if not any(field.name == "latitude" for field in Neighbourhood._meta.fields):
+        return  # an early migration, before Stadtteile had a centroid
+    for name, (latitude, longitude) in NEIGHBOURHOOD_CENTROIDS.items():
+        Neighbourhood.objects.filter(
+            slug=german_slugify(name), latitude__isnull=True, longitude__isnull=True
+        ).update(latitude=str(latitude), longitude=str(longitude))

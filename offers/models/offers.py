@@ -5,17 +5,20 @@ Ages are counted in months relative to birth (see ``offers.ages``).
 
 import calendar
 import datetime
+import math
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from offers import geo
 from offers.ages import MAX_AGE_MONTHS, PREGNANCY_START_MONTHS, describe_age_range
 from offers.fields import EmailAddressField, HttpsURLField, LineField, PhoneField, TextField
 from offers.models.common import pk_of as _pk
@@ -287,6 +290,29 @@ class OfferQuerySet(models.QuerySet):
         if connections[self.db].vendor == "postgresql" and plan.words and broad:
             return RelevanceOrder(self, plan)
         return self.order_by("-rank", "title", "pk")
+
+    def by_distance(self, place):
+        """Nearest first to ``place`` (an ``offers.geo.Place``): by each offer's nearest place.
+
+        Annotates ``distance_sq`` (squared km, for ordering only); offers without
+        a place with coordinates (citywide, at home, online) come last, by title.
+        """
+        kx = geo.KM_PER_DEGREE * math.cos(math.radians(place.latitude))
+        dy = (Cast("location__latitude", FloatField()) - place.latitude) * geo.KM_PER_DEGREE
+        dx = (Cast("location__longitude", FloatField()) - place.longitude) * kx
+        nearest = (
+            Offer.locations.through.objects.filter(
+                offer_id=OuterRef("pk"),
+                location__latitude__isnull=False,
+                location__longitude__isnull=False,
+            )
+            .annotate(distance_sq=dx * dx + dy * dy)
+            .order_by("distance_sq")
+            .values("distance_sq")[:1]
+        )
+        return self.annotate(distance_sq=Subquery(nearest, output_field=FloatField())).order_by(
+            F("distance_sq").asc(nulls_last=True), "title", "pk"
+        )
 
     def create_with_relations(self, items, by=None, reason=""):
         """Create offers with their relations in bulk, each with one history record.
