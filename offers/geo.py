@@ -123,6 +123,13 @@ def neighbourhood_place(neighbourhood):
     )
 
 
+def _street_part(text):
+    """ "Marktstr. 12 a, 46045 Oberhausen" → "Marktstr. 12 a": before the comma or postal code."""
+    text = POSTAL_CODE.split(text, maxsplit=1)[0]
+    text = text.split(",", 1)[0]
+    return re.sub(r"\boberhausen\b", " ", text, flags=re.IGNORECASE)
+
+
 def locate(text):
     """The ``Place`` of an address, a postal code or a Stadtteil's name; ``UnknownPlace`` if none.
 
@@ -137,7 +144,7 @@ def locate(text):
     code = code_match.group(1) if code_match else None
     if code and code not in POSTCODE_CENTROIDS:
         raise UnknownPlace(_("%(code)s is not a postal code of Oberhausen.") % {"code": code})
-    street = street_key(POSTAL_CODE.sub(" ", text).replace(",", " "))
+    street = street_key(_street_part(text))
     if street:
         found = {
             postal: [point for point in points if point[0] == postal]

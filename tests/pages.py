@@ -18,6 +18,8 @@ def page_type_urls():
         "list-did-you-mean": "/angebote/?q=Hebanne",
         "list-page-2": "/angebote/?page=2",
         "list-english": "/en/angebote/",
+        "list-near": "/angebote/?naehe=stadtteil:lirich&thema=beratung",
+        "near": "/in-meiner-naehe/?alter=2",
         "offer": offer.get_absolute_url(),
         "providers": "/traeger/",
         "provider": f"/traeger/{offer.provider.slug}/",
@@ -53,6 +55,7 @@ def form_error_urls():
         "submit-errors": "/angebot-melden/",
         "report-change-errors": f"{offer.get_absolute_url()}aenderung-melden/",
         "partner-login-errors": "/partner/anmelden/",
+        "near-errors": "/in-meiner-naehe/",
     }
 
 

@@ -154,3 +154,17 @@ def test_demo_data_gives_the_steering_area_something_to_show(demo):
     # Plausible sizes: some 1 900 births a year in a city of 210 000.
     births = ChildPopulation.objects.filter(year=city.year, phase__slug="schwangerschaft-geburt")
     assert 1500 < sum(births.values_list("children", flat=True)) < 2300
+
+
+def test_demo_places_lie_in_their_district_and_sort_by_distance(demo, client):
+    from offers.geo import neighbourhood_place
+    from offers.models import Location
+
+    for location in Location.objects.select_related("neighbourhood"):
+        centre = neighbourhood_place(location.neighbourhood)
+        assert centre.distance_km(location.latitude, location.longitude) < 0.6, location
+
+    html = client.get("/angebote/", {"naehe": "stadtteil:holten"}).content.decode()
+    nearest = re.findall(r"Entfernung:</span> ca. ([\d,]+) km", html)
+    assert nearest and float(nearest[0].replace(",", ".")) < 0.6
+    assert nearest == sorted(nearest, key=lambda km: float(km.replace(",", ".")))
