@@ -275,6 +275,19 @@ if not re.fullmatch(r"https?://\S+", DATA_LICENCE_URL):
 # The printed Wegweiser (wegweiser/): the most offers one PDF may hold (a Sozialraum has ~300
 # at city scale); a larger selection is asked to be narrowed down.
 WEGWEISER_MAX_OFFERS = env.get_int("WEGWEISER_MAX_OFFERS", 500, minimum=1)
+# The map (/angebote/karte/): tiles from this server, {z}/{x}/{y} in the address, loaded only
+# after the visitor clicks "Karte laden" (e.g. the city's own tile server). Empty: no map, the
+# page lists the places by Stadtteil.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "").strip()
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "MAP_TILE_ATTRIBUTION", "© OpenStreetMap-Mitwirkende (openstreetmap.org/copyright)"
+).strip()
+if MAP_TILE_URL and not re.fullmatch(
+    r"https?://[^/\s{}]+/\S*\{z\}\S*\{x\}\S*\{y\}\S*", MAP_TILE_URL
+):
+    raise ImproperlyConfigured(
+        f"MAP_TILE_URL={MAP_TILE_URL!r} is not an http(s) tile address with {{z}}, {{x}} and {{y}}."
+    )
 # Offers are checked again this many months after their last verification.
 REVIEW_INTERVAL_MONTHS = env.get_int("REVIEW_INTERVAL_MONTHS", 12, minimum=1)
 # Hide offers from public pages once they are overdue by this many months (0: never).

@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 
 from oberhausen_praevention.health import healthz
 from opendata.views import data_page, package_download
+from wegweiser.views import map_geojson, map_page
 
 admin.site.site_header = _("Prevention offers Oberhausen – coordination")
 admin.site.site_title = _("Prevention offers Oberhausen")
@@ -31,6 +32,9 @@ urlpatterns = [
 # German pages without prefix, other languages under /en/ …: links stay shareable
 # and no cookie is needed to remember the language.
 urlpatterns += i18n_patterns(
+    # Before the offers' own pages (angebote/<slug>/); "karte" is no offer's slug.
+    path("angebote/karte/", map_page, name="map"),
+    path("angebote/karte.geojson", map_geojson, name="map_geojson"),
     path("", include("directory.urls")),
     path("", include("contributions.urls")),
     path("wegweiser/", include("wegweiser.urls")),

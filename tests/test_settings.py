@@ -44,6 +44,14 @@ def test_development_needs_nothing_but_debug():
         ({"DEBUG": "false", "SECRET_KEY": "s3cret-for-the-test"}, "ALLOWED_HOSTS must be set"),
         ({"DEBUG": "true", "DATABASE_URL": "mysql://db/app"}, "unsupported scheme 'mysql'"),
         (
+            {"DEBUG": "true", "MAP_TILE_URL": "https://tiles.example.org/tile.png"},
+            "is not an http(s) tile address with {z}, {x} and {y}",
+        ),
+        (
+            {"DEBUG": "true", "WEGWEISER_MAX_OFFERS": "0"},
+            "WEGWEISER_MAX_OFFERS='0' must be at least 1",
+        ),
+        (
             {
                 "DEBUG": "false",
                 "ALLOWED_HOSTS": "example.org",

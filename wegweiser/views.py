@@ -1,15 +1,25 @@
+import functools
+
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from directory.cache import cached, offers_version, public_headers, version_etag
+from directory.cache import (
+    cache_public_page,
+    cached,
+    offers_version,
+    public_headers,
+    version_etag,
+)
 from directory.filters import OfferFilter
+from directory.panel import active_filters, active_query
 from offers.facet_index import facet_state
 from offers.models import AgePhase, District, Offer
 from wegweiser.guide import Guide
+from wegweiser.maps import OfferMap, tile_origin
 from wegweiser.pdf import render_guide
 
 # The two filters a printed guide is usually made for; others come along from the list.
@@ -85,3 +95,62 @@ def guide_pdf(request):
         )
         response["Content-Disposition"] = f'inline; filename="{guide.filename()}"'
     return public_headers(response, etag)
+
+
+def allow_tiles(view):
+    """The map page may show images from the tile server (its CSP names that origin).
+
+    Outside the page cache, so a page served from it keeps the allowance.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        origin = tile_origin()
+        if origin:
+            response._csp_update = {"img-src": [origin]}
+        return response
+
+    return wrapper
+
+
+@require_safe
+@allow_tiles
+@cache_public_page
+def map_page(request):
+    """The list's selection by place: a map after consent, a list by Stadtteil without it."""
+    filterset = OfferFilter(request.GET or None, queryset=Offer.objects.published())
+    offer_map = OfferMap(filterset)
+    query = active_query(filterset)
+    return render(
+        request,
+        "wegweiser/map.html",
+        {
+            "form": filterset.form,
+            "chips": active_filters(filterset, request.GET.copy()) if filterset.is_bound else [],
+            "offer_map": offer_map,
+            "groups": [] if offer_map.too_large else offer_map.groups(),
+            "max_offers": offer_map.max_offers,
+            "query": query,
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_host": tile_origin() and tile_origin().split("://", 1)[1],
+            "attribution": settings.MAP_TILE_ATTRIBUTION,
+            "section": "offers",
+        },
+    )
+
+
+@require_safe
+@cache_public_page
+def map_geojson(request):
+    """The selection's places with coordinates as GeoJSON (published offers only)."""
+    filterset = OfferFilter(request.GET or None, queryset=Offer.objects.published())
+    offer_map = OfferMap(filterset)
+    if offer_map.too_large:
+        data = {"type": "FeatureCollection", "features": [], "detail": _("Too many offers.")}
+        return JsonResponse(data, status=400, content_type="application/geo+json")
+    return JsonResponse(
+        offer_map.geojson(),
+        content_type="application/geo+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
