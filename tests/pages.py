@@ -3,6 +3,10 @@
 from networks.models import Network
 from offers.models import Offer, ReviewRequest
 
+# The map page shows its consent box only with a tile server: the sweeps set this one
+# (nothing is fetched from it before a click).
+MAP_TILE_URL = "https://karten.example.org/{z}/{x}/{y}.png"
+
 
 def page_type_urls():
     offer = (
@@ -20,6 +24,7 @@ def page_type_urls():
         "list-english": "/en/angebote/",
         "list-near": "/angebote/?naehe=stadtteil:lirich&thema=beratung",
         "near": "/in-meiner-naehe/?alter=2",
+        "map": "/angebote/karte/?sozialraum=osterfeld",
         "offer": offer.get_absolute_url(),
         "providers": "/traeger/",
         "provider": f"/traeger/{offer.provider.slug}/",

@@ -8,14 +8,15 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import make_user
-from tests.pages import form_error_urls, page_type_urls, steering_urls
+from tests.pages import MAP_TILE_URL, form_error_urls, page_type_urls, steering_urls
 from tests.tools import VNU, require_tools
 
 pytestmark = pytest.mark.django_db
 
 
-def test_every_page_type_is_valid_html(client, demo, tmp_path):
+def test_every_page_type_is_valid_html(client, demo, tmp_path, settings):
     require_tools(VNU, commands=["java"])
+    settings.MAP_TILE_URL = MAP_TILE_URL
     files = []
     for name, url in page_type_urls().items():
         response = client.get(url)

@@ -5,10 +5,11 @@ One file per width, so that the two test processes share the longest browser tes
 """
 
 from tests.browser.conftest import axe_violations
-from tests.pages import page_type_urls
+from tests.pages import MAP_TILE_URL, page_type_urls
 
 
 def assert_no_violations_on_every_page_type(request, viewport):
+    request.getfixturevalue("settings").MAP_TILE_URL = MAP_TILE_URL
     site = request.getfixturevalue("site")
     page = request.getfixturevalue("desktop")
     if viewport == "phone":
