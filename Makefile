@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL := postgres://app:app@127.0.0.1:5432/app
+# The demo's map tiles (loaded in the browser only after "Karte laden"); production sets its own.
+MAP_TILE_URL ?= https://tile.openstreetmap.org/{z}/{x}/{y}.png
 DEV_ENV := DEBUG=true
 # Tests run with production-like settings (DEBUG off); the key is for tests only.
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 STATIC_MANIFEST=false SECURE_SSL_REDIRECT=false PAGE_CACHE=false
@@ -22,7 +24,7 @@ run: $(VENV)/.installed-run
 	$(DEV_ENV) SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py load_demo_data --demo-login
 	$(DEV_ENV) $(BIN)/python manage.py find_parallel_offers
 	@echo "== Serving http://$(HOST):$(PORT)/ (HOST=… PORT=… make run for another address)"
-	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEV_ENV) MAP_TILE_URL='$(MAP_TILE_URL)' $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## serve: production mode on this machine: PostgreSQL, gunicorn, WhiteNoise, DEBUG off
 # Plain http on 127.0.0.1, so no redirect to https; everything else as in production.
