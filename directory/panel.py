@@ -122,7 +122,7 @@ class FilterPanel:
             description = " · ".join(
                 f"{chip.label}: {chip.value}" if chip.value else str(chip.label)
                 for chip in self._chips()
-                if chip.name != "q"
+                if chip.name not in ("q", "naehe")  # where the family lives is never kept
             )
         district = active.get("sozialraum")
         return {

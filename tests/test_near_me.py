@@ -187,6 +187,17 @@ def test_an_unknown_address_keeps_what_was_typed_and_says_what_to_do(client):
     assert UnmetSearch.objects.count() == 0
 
 
+def test_a_search_near_a_place_that_finds_nothing_keeps_no_trace_of_the_place(client):
+    place_at("Rathaus", 51.47, 6.853, "Marktstraße 5")
+    make_offer(title="Elterncafé", topics=["sport"])
+
+    client.get(LIST, {"naehe": "strasse:marktstrasse:46045", "q": "Zauberschule"})
+
+    unmet = UnmetSearch.objects.get()
+    assert unmet.text == "zauberschule"
+    assert "markt" not in f"{unmet.filters} {unmet.description}".lower()
+
+
 def test_an_empty_form_asks_for_a_place(client):
     html = client.post(NEAR, {}).content.decode()
 
