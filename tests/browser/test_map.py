@@ -122,5 +122,7 @@ def test_the_loaded_map_has_no_accessibility_violations(desktop, site, tile_serv
     desktop.goto(f"{site}/angebote/karte/?sozialraum=osterfeld")
     desktop.get_by_role("button", name="Karte laden").click()
     wait_until(desktop, "document.querySelectorAll('.leaflet-tile-loaded').length > 0")
+    credit = desktop.locator(".leaflet-control-attribution a").first
 
+    assert "underline" in credit.evaluate("link => getComputedStyle(link).textDecorationLine")
     assert axe_violations(desktop) == []
