@@ -2,7 +2,9 @@
 
 import uuid
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from offers.text import german_slugify
@@ -44,3 +46,33 @@ def unique_slug(model, text, taken=None):
 
 def pk_of(obj):
     return obj.pk if isinstance(obj, models.Model) else obj
+
+
+# The range of each coordinate, in degrees (WGS 84).
+COORDINATE_RANGES = {"latitude": 90, "longitude": 180}
+
+
+def coordinate_field(name, verbose_name, **options):
+    """An optional latitude or longitude (``name``), six decimals, checked against its range."""
+    limit = COORDINATE_RANGES[name]
+    return models.DecimalField(
+        verbose_name,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-limit), MaxValueValidator(limit)],
+        **options,
+    )
+
+
+def coordinate_constraints(model_name):
+    """The database's own check of both coordinates' ranges (empty allowed)."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{name}__isnull": True})
+            | Q(**{f"{name}__gte": -limit, f"{name}__lte": limit}),
+            name=f"{model_name}_{name}_in_range",
+        )
+        for name, limit in COORDINATE_RANGES.items()
+    ]

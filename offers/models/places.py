@@ -1,12 +1,10 @@
 """Where: Stadtbezirke, Sozialräume, Stadtteile."""
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from offers.fields import LineField
-from offers.models.common import slug_constraint
+from offers.models.common import coordinate_constraints, coordinate_field, slug_constraint
 
 
 class Borough(models.Model):
@@ -58,39 +56,18 @@ class Neighbourhood(models.Model):
         verbose_name=_("social area"),
     )
     # A point in the middle, for "near me": a family may choose its Stadtteil.
-    latitude = models.DecimalField(
+    latitude = coordinate_field(
+        "latitude",
         _("latitude of its centre"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
         help_text=_("Used when a family sorts offers by distance from this district."),
     )
-    longitude = models.DecimalField(
-        _("longitude of its centre"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    longitude = coordinate_field("longitude", _("longitude of its centre"))
 
     class Meta:
         verbose_name = _("neighbourhood (Stadtteil)")
         verbose_name_plural = _("neighbourhoods (Stadtteile)")
         ordering = ["name"]
-        constraints = [
-            slug_constraint("neighbourhood"),
-            models.CheckConstraint(
-                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
-                name="neighbourhood_latitude_in_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
-                name="neighbourhood_longitude_in_range",
-            ),
-        ]
+        constraints = [slug_constraint("neighbourhood"), *coordinate_constraints("neighbourhood")]
 
     def __str__(self):
         return self.name

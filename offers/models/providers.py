@@ -1,12 +1,16 @@
 """Who and where: providers (Träger) and their locations."""
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from offers.fields import EmailAddressField, HttpsURLField, LineField, PhoneField, TextField
-from offers.models.common import slug_constraint, stable_id_field
+from offers.models.common import (
+    coordinate_constraints,
+    coordinate_field,
+    slug_constraint,
+    stable_id_field,
+)
 from offers.models.places import Neighbourhood
 from offers.validators import german_postal_code
 
@@ -84,22 +88,8 @@ class Location(models.Model):
         verbose_name=_("neighbourhood (Stadtteil)"),
         help_text=_("Leave empty for places outside Oberhausen."),
     )
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = coordinate_field("latitude", _("latitude"))
+    longitude = coordinate_field("longitude", _("longitude"))
     wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), default=False)
     accessibility_note = LineField(
         _("accessibility note"),
@@ -112,16 +102,7 @@ class Location(models.Model):
         verbose_name = _("location")
         verbose_name_plural = _("locations")
         ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
-                name="location_latitude_in_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
-                name="location_longitude_in_range",
-            ),
-        ]
+        constraints = coordinate_constraints("location")
 
     def __str__(self):
         return f"{self.name}, {self.street}"
