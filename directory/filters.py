@@ -122,6 +122,8 @@ class OfferFilter(django_filters.FilterSet):
     FLAGS = ["kostenlos", "barrierefrei"]
     # Parameters that say how to show the selection, not which offers are in it.
     NOT_FILTERS = ("sortierung", "naehe")
+    # What a new place replaces: the place, the order it implies and the page.
+    PLACE_PARAMS = ("naehe", "sortierung", "page")
     # The facet index's order of each choice; relevance is ranked in SQL.
     INDEX_ORDERS = {SORT_TITLE: "title", SORT_VERIFIED: "verified", SORT_NEWEST: "newest"}
     # The facet index's key of each filter's values (offers.facet_index).

@@ -136,12 +136,8 @@ class FilterPanel:
         chips = active_filters(self.filterset, self.params)
         place = self.filterset.place
         if place:
-            remaining = self.params.copy()
-            for name in ("naehe", "page", "sortierung"):
-                remaining.pop(name, None)
-            remove_url = f"?{remaining.urlencode()}" if remaining else "?"
             label = str(self.filterset.form.fields["naehe"].label)
-            chips.append(Chip("naehe", label, place.label, remove_url))
+            chips.append(Chip("naehe", label, place.label, f"?{self.near_query}"))
         return chips
 
     @cached_property
@@ -210,8 +206,8 @@ class FilterPanel:
 
     @cached_property
     def near_query(self):
-        """The list's parameters for the "near me" form, which adds the family's place."""
+        """The list's parameters without the family's place: for the "near me" form and its chip."""
         params = self.params.copy()
-        for name in ("naehe", "page", "sortierung"):
+        for name in OfferFilter.PLACE_PARAMS:
             params.pop(name, None)
         return params.urlencode()

@@ -128,9 +128,8 @@ def near(request):
     kept = [
         (name, value)
         for name, values in source.lists()
-        if name not in NearForm.base_fields and name not in ("naehe", "page", "sortierung")
+        if name in OfferFilter.base_filters and name not in OfferFilter.PLACE_PARAMS
         for value in values
-        if name in OfferFilter.base_filters
     ]
     if form.is_valid():
         query = QueryDict(mutable=True)
