@@ -146,12 +146,9 @@ def locate(text):
         raise UnknownPlace(_("%(code)s is not a postal code of Oberhausen.") % {"code": code})
     street = street_key(_street_part(text))
     if street:
-        found = {
-            postal: [point for point in points if point[0] == postal]
-            for key, points in _streets(code).items()
-            if key == street
-            for postal in {point[0] for point in points}
-        }
+        found = {}  # postal code: our places on this street there
+        for point in _streets(code).get(street, []):
+            found.setdefault(point[0], []).append(point)
         if len(found) == 1:
             postal, points = found.popitem()
             return _street_place(street, postal, points)
