@@ -65,7 +65,7 @@ from offers.models import (
     related_id_column,
 )
 from offers.models.offers import shown_since
-from offers.words import fold
+from offers.words import title_key
 
 # How long a change id missing from a read is asked for again (its transaction may still commit).
 GAP_SECONDS = 600
@@ -230,11 +230,6 @@ def _vocabulary(using):
     return {kind: list(model.objects.using(using)) for kind, model in VOCABULARY.items()}
 
 
-def _title_key(title):
-    """Titles in German dictionary order: case and umlauts folded ("Ärztin" with "Arzt")."""
-    return (fold(title), title)
-
-
 # The list's orders, each as a sort key of a published offer's id, title key and dates.
 ORDERS = {
     "title": lambda pk, title, verified, published: (title, pk),
@@ -365,7 +360,7 @@ def _load(using, day, vocabulary, offer_ids=None):
             citywide.append(pk)
         if cost == Offer.Cost.FREE:
             members[FREE].append(pk)
-        title = _title_key(title)
+        title = title_key(title)
         for order, sort_key in ORDERS.items():
             sort_keys[order].append((sort_key(pk, title, verified, published_at), pk))
     for relation, kind in RELATIONS.items():

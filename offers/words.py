@@ -50,6 +50,11 @@ def fold(word):
     return word.translate(_FOLDING).lower()
 
 
+def title_key(title):
+    """Titles in German dictionary order: case and umlauts folded ("Ärztin" with "Arzt")."""
+    return (fold(title), title)
+
+
 def strip_suffix(word):
     """``word`` without one German ending, keeping at least four letters."""
     for suffix in GERMAN_SUFFIXES:

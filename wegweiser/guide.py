@@ -17,7 +17,6 @@ from directory.facets import Selection
 from directory.panel import active_filters, active_query
 from offers.ages import describe_age_range, parse_age
 from offers.models import AgePhase, Offer, ages_overlap
-from offers.words import fold
 
 
 @dataclass
@@ -128,8 +127,7 @@ class Guide:
 
     def offers(self):
         """The selection's offers with what an entry shows, in German dictionary order."""
-        offers = Offer.objects.filter(pk__in=list(self.ids)).with_related()
-        return sorted(offers, key=lambda offer: (fold(offer.title), offer.title, offer.pk))
+        return Offer.objects.filter(pk__in=list(self.ids)).with_related().in_title_order()
 
     def sections(self):
         phases = phases_for(self.active, list(AgePhase.objects.all()))

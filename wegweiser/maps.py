@@ -70,12 +70,12 @@ class OfferMap:
 
     def _offers(self):
         places = Location.objects.select_related("neighbourhood").order_by("name", "pk")
-        offers = (
+        return (
             Offer.objects.filter(pk__in=list(self.ids))
             .only("pk", "title", "slug", "citywide", "outreach", "online")
             .prefetch_related(Prefetch("locations", queryset=places))
+            .in_title_order()
         )
-        return sorted(offers, key=lambda offer: (fold(offer.title), offer.title, offer.pk))
 
     def places(self):
         """Each place of the selection with its offers, and the offers without a place."""

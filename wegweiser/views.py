@@ -122,6 +122,7 @@ def map_page(request):
     filterset = OfferFilter(request.GET or None, queryset=Offer.objects.published())
     offer_map = OfferMap(filterset)
     query = active_query(filterset)
+    origin = tile_origin()
     return render(
         request,
         "wegweiser/map.html",
@@ -133,7 +134,7 @@ def map_page(request):
             "max_offers": offer_map.max_offers,
             "query": query,
             "tile_url": settings.MAP_TILE_URL,
-            "tile_host": tile_origin() and tile_origin().split("://", 1)[1],
+            "tile_host": origin and origin.split("://", 1)[1],
             "attribution": settings.MAP_TILE_ATTRIBUTION,
             "section": "offers",
         },

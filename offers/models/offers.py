@@ -30,6 +30,7 @@ from offers.relevance import EXACT_RANKING_LIMIT, RelevanceOrder
 from offers.search import SearchDocument, SearchDocumentField, search_offers
 from offers.signals import offers_created
 from offers.validators import multi_line, no_html
+from offers.words import title_key
 
 # The admin warns this many days before overdue hiding takes an offer off the public pages.
 HIDING_WARNING_DAYS = 14
@@ -313,6 +314,10 @@ class OfferQuerySet(models.QuerySet):
         return self.annotate(distance_sq=Subquery(nearest, output_field=FloatField())).order_by(
             F("distance_sq").asc(nulls_last=True), "title", "pk"
         )
+
+    def in_title_order(self):
+        """The offers as a list in German dictionary order of their titles (the list's order)."""
+        return sorted(self, key=lambda offer: (*title_key(offer.title), offer.pk))
 
     def create_with_relations(self, items, by=None, reason=""):
         """Create offers with their relations in bulk, each with one history record.
