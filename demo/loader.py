@@ -103,10 +103,11 @@ def _load_synonyms():
             group.save()
 
 
-def _centre(neighbourhood, axis):
-    """A Stadtteil's centroid (its latitude for axis 0, longitude for 1), or the city's."""
-    value = (neighbourhood.latitude, neighbourhood.longitude)[axis]
-    return value if value is not None else CENTRE[axis]
+def _centre(neighbourhood):
+    """A Stadtteil's centroid (latitude, longitude), or the city's where it has none."""
+    if neighbourhood.latitude is None or neighbourhood.longitude is None:
+        return CENTRE
+    return neighbourhood.latitude, neighbourhood.longitude
 
 
 def _load_locations(providers, stats):
@@ -116,6 +117,7 @@ def _load_locations(providers, stats):
         for index, (name, neighbourhood_slug, wheelchair) in enumerate(places):
             rng = random.Random(f"{provider_slug}-{index}")
             street, postal_code = content.STREETS[neighbourhood_slug]
+            latitude, longitude = _centre(neighbourhoods[neighbourhood_slug])
             location, created = Location.objects.get_or_create(
                 provider=providers[provider_slug],
                 name=name,
@@ -124,10 +126,8 @@ def _load_locations(providers, stats):
                     "postal_code": postal_code,
                     "neighbourhood": neighbourhoods[neighbourhood_slug],
                     # Within about 350 m of the middle of its Stadtteil.
-                    "latitude": _centre(neighbourhoods[neighbourhood_slug], 0)
-                    + Decimal(rng.randint(-30, 30)) / 10000,
-                    "longitude": _centre(neighbourhoods[neighbourhood_slug], 1)
-                    + Decimal(rng.randint(-45, 45)) / 10000,
+                    "latitude": latitude + Decimal(rng.randint(-30, 30)) / 10000,
+                    "longitude": longitude + Decimal(rng.randint(-45, 45)) / 10000,
                     "wheelchair_accessible": wheelchair,
                     "accessibility_note": (
                         "Stufenloser Eingang, barrierefreies WC."
