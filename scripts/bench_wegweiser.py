@@ -21,6 +21,7 @@ import time
 
 import pypdf
 from bench import (
+    DISTRICTS,
     edit_an_offer,
     get,
     manage,
@@ -29,15 +30,6 @@ from bench import (
     start_server,
     wait_for_workers,
 )
-
-DISTRICTS = [
-    "alstaden-lirich",
-    "mitte-styrum",
-    "oberhausen-ost",
-    "osterfeld",
-    "sterkrade-mitte",
-    "sterkrade-nord",
-]
 
 
 def offers_per_district(env):
