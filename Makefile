@@ -99,11 +99,11 @@ $(BIN)/python:
 		fi; }
 
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	@bash scripts/pdf-libs-up.sh
+	@bash scripts/pdf-fonts-up.sh
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	@bash scripts/pdf-libs-up.sh
+	@bash scripts/pdf-fonts-up.sh
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $@ $(VENV)/.installed-run

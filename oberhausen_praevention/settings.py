@@ -275,6 +275,15 @@ if not re.fullmatch(r"https?://\S+", DATA_LICENCE_URL):
 # The printed Wegweiser (wegweiser/): the most offers one PDF may hold (a Sozialraum has ~300
 # at city scale); a larger selection is asked to be narrowed down.
 WEGWEISER_MAX_OFFERS = env.get_int("WEGWEISER_MAX_OFFERS", 500, minimum=1)
+# The folder of the DejaVu fonts the Wegweiser is set in (Debian's fonts-dejavu-core; without
+# them, Typst's own serif font stands in and `manage.py check` warns).
+WEGWEISER_FONT_DIR = Path(
+    os.environ.get("WEGWEISER_FONT_DIR", "/usr/share/fonts/truetype/dejavu").strip()
+)
+if "WEGWEISER_FONT_DIR" in os.environ and not (WEGWEISER_FONT_DIR / "DejaVuSans.ttf").is_file():
+    raise ImproperlyConfigured(
+        f"WEGWEISER_FONT_DIR={str(WEGWEISER_FONT_DIR)!r} holds no DejaVuSans.ttf."
+    )
 # The map (/angebote/karte/): tiles from this server, {z}/{x}/{y} in the address, loaded only
 # after the visitor clicks "Karte laden" (e.g. the city's own tile server). Empty: no map, the
 # page lists the places by Stadtteil.
@@ -307,6 +316,4 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint reports each step of a PDF at INFO; its warnings still show.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -11,13 +11,15 @@ one at a time. Every guide is cold: each round follows an edit of an offer,
 which makes every kept guide stale, as in production. The first round runs in
 workers that have made no QR code yet; later rounds find the codes of
 unchanged addresses in the process. Reports the offers, pages and seconds per
-guide, and a kept guide's time. Only loopback addresses are used.
+guide, a kept guide's time and the worker's memory. Only loopback addresses
+are used.
 """
 
 import argparse
 import io
 import statistics
 import time
+from pathlib import Path
 
 import pypdf
 from bench import (
@@ -50,6 +52,18 @@ def guide(base, slug):
     return seconds, len(pypdf.PdfReader(io.BytesIO(body)).pages), len(body)
 
 
+def worker_memory(server):
+    """(peak, now) resident MB of the server's worker (gunicorn's child; one worker)."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    status = Path(f"/proc/{children[0]}/status").read_text()
+    kilobytes = dict(
+        (line.split(":")[0], int(line.split()[1]))
+        for line in status.splitlines()
+        if line.startswith(("VmHWM", "VmRSS"))
+    )
+    return kilobytes["VmHWM"] / 1024, kilobytes["VmRSS"] / 1024
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--offers", type=int, default=1000)
@@ -69,6 +83,7 @@ def main():
                 edit_an_offer(env)
             rounds.append({slug: guide(base, slug) for slug in DISTRICTS})
         kept = [guide(base, DISTRICTS[0])[0] for _ in range(5)]
+        peak, resident = worker_memory(server)
     finally:
         server.terminate()
         server.wait()
@@ -96,6 +111,9 @@ def main():
             f"slowest {later[-1]:.2f} s"
         )
     print(f"A kept guide: median {statistics.median(kept) * 1000:.0f} ms")
+    print(
+        f"The worker (Typst runs in a process of its own): peak {peak:.0f} MB, now {resident:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -52,6 +52,10 @@ def test_development_needs_nothing_but_debug():
             "WEGWEISER_MAX_OFFERS='0' must be at least 1",
         ),
         (
+            {"DEBUG": "true", "WEGWEISER_FONT_DIR": "/nowhere/fonts"},
+            "WEGWEISER_FONT_DIR='/nowhere/fonts' holds no DejaVuSans.ttf.",
+        ),
+        (
             {
                 "DEBUG": "false",
                 "ALLOWED_HOSTS": "example.org",

@@ -4,7 +4,6 @@ Without the demo data (tests/test_wegweiser_demo.py has it): a module's demo
 data stays loaded for every test of the module after the first that asks for it.
 """
 
-import base64
 import io
 
 import pypdf
@@ -15,9 +14,9 @@ from PIL import Image
 from offers.models import AgePhase, Offer
 from tests.factories import make_location, make_offer, make_offers, make_provider
 from tests.test_security import assert_hardened
+from wegweiser.checks import fonts
 from wegweiser.guide import sections
-from wegweiser.pdf import FETCHER, qr_code
-from wegweiser.templatetags.wegweiser import css_string
+from wegweiser.pdf import TEMPLATE, qr_code, typeset
 
 pytestmark = pytest.mark.django_db
 
@@ -93,8 +92,12 @@ def test_each_offer_has_a_qr_code_of_its_page_and_the_cover_one_of_the_list(clie
 
     reader = read_pdf(client.get(PDF, {"sozialraum": "osterfeld"}))
 
-    # Every page names every image among its resources: each image once.
-    images = {image.name: image.image for page in reader.pages for image in page.images}
+    # Each image once, however many pages name it among their resources.
+    images = {
+        image.indirect_reference.idnum: image.image
+        for page in reader.pages
+        for image in page.images
+    }
     codes = [qr_matrix(image) for image in images.values()]
     expected = [segno_matrix(f"{SITE}/angebote/?sozialraum=osterfeld")] + [
         segno_matrix(offer_url(offer)) for offer in offers
@@ -102,10 +105,10 @@ def test_each_offer_has_a_qr_code_of_its_page_and_the_cover_one_of_the_list(clie
     assert sorted(codes) == sorted(expected)
 
 
-def test_a_qr_code_is_one_pixel_per_module_of_the_address():
+def test_a_qr_code_is_one_grey_value_per_module_of_the_address():
     url = f"{SITE}/angebote/elterncafe/"
-    data = qr_code(url).removeprefix("data:image/png;base64,")
-    image = Image.open(io.BytesIO(base64.b64decode(data)))
+    code = qr_code(url)
+    image = Image.frombytes("L", (code["size"], code["size"]), bytes(code["pixels"]))
 
     assert qr_matrix(image) == segno_matrix(url)
 
@@ -124,9 +127,40 @@ def test_an_offer_for_several_ages_is_described_once_and_named_in_the_later_sect
     assert "Babyschwimmen" in texts[zero] and "Familienberatung" in texts[zero]
     assert "Vorschulturnen" in texts[three]
     assert "Auch für dieses Alter, beschrieben in einem früheren Teil" in texts[three]
-    assert "Familienberatung → 0–3 Jahre" in texts[three]
+    assert f"Familienberatung → 0–3 Jahre, Seite {zero + 1}" in texts[three]
     assert "Babyschwimmen" not in texts[three]
     assert not any(t.startswith("Schwangerschaft") for t in texts)
+
+
+def test_an_entry_says_for_whom_where_when_what_it_costs_and_whom_to_ask(client):
+    provider = make_provider(name="Familienzentrum Sonnenblume")
+    location = make_location(
+        provider=provider,
+        name="Haus am Park",
+        street="Parkstraße 1",
+        postal_code="46119",
+        neighbourhood="osterfeld-mitte",
+        wheelchair_accessible=True,
+    )
+    make_offer(
+        title="Elterncafé",
+        provider=provider,
+        locations=[location],
+        districts=["osterfeld"],
+        schedule="Montags 9–11 Uhr\nMittwochs 15–17 Uhr",
+        contact_phone="0208 12345",
+        languages=["de", "tr"],
+    )
+
+    text = " ".join(page_texts(read_pdf(client.get(PDF, {"sozialraum": "osterfeld"}))))
+
+    assert (
+        "Wo: Haus am Park, Parkstraße 1, 46119 Oberhausen (Osterfeld-Mitte), rollstuhlgerecht"
+        in text
+    )
+    assert "Wann: Montags 9–11 Uhr · Mittwochs 15–17 Uhr" in text
+    assert "Sprachen: Deutsch, Türkisch" in text
+    assert "Kontakt: Familienzentrum Sonnenblume" in text and "Telefon 0208 12345" in text
 
 
 def test_sections_follow_the_age_phases_and_keep_offers_without_a_phase():
@@ -246,15 +280,58 @@ def test_the_pdf_is_sent_with_the_security_headers(client):
     assert_hardened(response, PDF)
 
 
-def test_the_guide_loads_nothing_from_elsewhere():
-    with pytest.raises(ValueError, match="disallowed protocol"):
-        FETCHER.fetch("http://127.0.0.1:9/tracker.png")
-    with pytest.raises(ValueError, match="disallowed protocol"):
-        FETCHER.fetch("file:///etc/passwd")
+def test_what_partners_write_is_printed_as_text_never_read_as_typst(client):
+    # Typst markup, code, a file and a package in an offer's texts: all printed as they are.
+    title = 'Eltern*café* #read("/etc/passwd") $x^2$ <x> @x [a] _b_'
+    summary = '#import "@preview/cetz:0.3.0" ] } #image("/etc/hostname") \\ `raw`'
+    make_offer(title=title, summary=summary, districts=["osterfeld"], cost_note='"); #panic()')
+
+    text = " ".join(page_texts(read_pdf(client.get(PDF, {"sozialraum": "osterfeld"}))))
+
+    assert " ".join(title.split()) in text
+    assert " ".join(summary.split()) in text
+    assert '"); #panic()' in text
 
 
-def test_footer_text_cannot_leave_its_css_string():
-    assert css_string('Nord "a" \\ </style>\nx') == r"Nord \22 a\22  \5c  \3c /style\3e  x"
+def test_a_guide_typst_cannot_set_gets_a_german_message_and_keeps_the_choice(
+    client, monkeypatch, tmp_path, caplog
+):
+    make_offer(districts=["osterfeld"], topics=["sport"])
+    broken = tmp_path / "guide.typ"
+    broken.write_text('#panic("the template is broken")')
+    monkeypatch.setattr("wegweiser.pdf.TEMPLATE", broken)
+
+    response = client.get(PDF, {"sozialraum": "osterfeld", "thema": "sport"})
+
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "Der Wegweiser kann gerade nicht erstellt werden." in html
+    assert '<option value="osterfeld" selected>' in html
+    assert '<input type="hidden" name="thema" value="sport">' in html
+    assert "the template is broken" in caplog.text
+
+
+def test_typst_warnings_go_to_the_log(tmp_path, caplog):
+    template = tmp_path / "guide.typ"
+    template.write_text('#set text(font: "No Such Font")\n#sys.inputs.guide')
+
+    pdf = typeset("Hallo", template)
+
+    assert pdf.startswith(b"%PDF-")
+    assert "unknown font family: no such font" in caplog.text
+
+
+def test_the_check_warns_when_the_guide_would_be_set_in_another_font(settings, tmp_path):
+    assert fonts(None) == []
+
+    settings.WEGWEISER_FONT_DIR = tmp_path
+
+    assert [message.id for message in fonts(None)] == ["wegweiser.W001"]
+
+
+def test_typst_may_read_nothing_but_its_own_template():
+    # The compiler's root is the template's folder; it holds nothing else to read.
+    assert [path.name for path in TEMPLATE.parent.iterdir()] == ["guide.typ"]
 
 
 # --- where families and coordinators find it ---------------------------------------------

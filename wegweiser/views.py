@@ -1,4 +1,5 @@
 import functools
+import logging
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
@@ -20,7 +21,9 @@ from offers.facet_index import facet_state
 from offers.models import AgePhase, District, Offer
 from wegweiser.guide import Guide
 from wegweiser.maps import OfferMap, tile_origin
-from wegweiser.pdf import render_guide
+from wegweiser.pdf import TypesetError, render_guide
+
+logger = logging.getLogger(__name__)
 
 # The two filters a printed guide is usually made for; others come along from the list.
 CHOSEN = ("sozialraum", "phase")
@@ -90,9 +93,16 @@ def guide_pdf(request):
     etag = version_etag(parts, version)
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        response = HttpResponse(
-            cached(parts, lambda: render_guide(guide), version), content_type="application/pdf"
-        )
+        try:
+            pdf = cached(parts, lambda: render_guide(guide), version)
+        except TypesetError:
+            logger.exception("The Wegweiser for %s could not be set", request.get_full_path())
+            response = _choose(
+                request, filterset, _("The guide cannot be made just now. Please try again later.")
+            )
+            response.status_code = 503
+            return response
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{guide.filename()}"'
     return public_headers(response, etag)
 
