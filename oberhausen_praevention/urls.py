@@ -32,7 +32,7 @@ urlpatterns = [
 # German pages without prefix, other languages under /en/ …: links stay shareable
 # and no cookie is needed to remember the language.
 urlpatterns += i18n_patterns(
-    # Before the offers' own pages (angebote/<slug>/); "karte" is no offer's slug.
+    # Before the offers' own pages (angebote/<slug>/): "karte" is in Offer.RESERVED_SLUGS.
     path("angebote/karte/", map_page, name="map"),
     path("angebote/karte.geojson", map_geojson, name="map_geojson"),
     path("", include("directory.urls")),

@@ -8,8 +8,10 @@ import filecmp
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.urls import get_resolver
 
-from offers.models import Offer
+from offers.models import Offer, unique_slug
 from tests.factories import make_location, make_offer, make_offers
 from tests.test_security import csp_directives
 from tests.tools import PROJECT, require_tools
@@ -164,3 +166,36 @@ def test_the_vendored_leaflet_is_the_npm_package():
     for image in (package / "images").iterdir():
         assert filecmp.cmp(image, vendored / "images" / image.name, shallow=False), image
     assert (vendored / "LICENSE").read_text().startswith("BSD 2-Clause License")
+
+
+# --- the map's address is no offer's ------------------------------------------------------
+
+
+def fixed_addresses_under(prefix, patterns=None, route=""):
+    """The addresses of the URLconf that start with ``prefix`` and hold no parameter."""
+    found = []
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        here = route + str(pattern.pattern).lstrip("^").replace("\\Z", "").replace("$", "")
+        if hasattr(pattern, "url_patterns"):
+            found += fixed_addresses_under(prefix, pattern.url_patterns, here)
+        elif here.startswith(prefix) and "<" not in here:
+            found.append(here.removeprefix(prefix))
+    return found
+
+
+def test_every_page_under_the_offers_address_is_reserved_from_the_offers_slugs():
+    pages = {address.split(".")[0].strip("/") for address in fixed_addresses_under("angebote/")}
+
+    assert pages - {""} == set(Offer.RESERVED_SLUGS)
+
+
+def test_an_offer_named_karte_gets_another_slug_and_karte_cannot_be_typed():
+    offer = make_offer(title="Karte")
+
+    assert unique_slug(Offer, "Karte") == "karte-2"
+    offer.slug = "karte"
+    with pytest.raises(ValidationError) as error:
+        offer.full_clean()
+    assert error.value.message_dict["slug"] == [
+        "„karte“ ist die Adresse einer anderen Seite; bitte wählen Sie einen anderen Kurznamen."
+    ]

@@ -28,10 +28,14 @@ def slug_constraint(model_name):
 def unique_slug(model, text, taken=None):
     """A slug for ``text`` not yet taken in ``model`` ("elterncafe", "elterncafe-2", …).
 
+    Nor one of the model's ``RESERVED_SLUGS`` (addresses of other pages).
+
     ``taken``: the slugs known to be taken (a bulk import's), instead of asking the database.
     """
 
     def is_taken(slug):
+        if slug in getattr(model, "RESERVED_SLUGS", ()):
+            return True
         if taken is not None:
             return slug in taken
         return model.objects.filter(slug=slug).exists()

@@ -393,18 +393,29 @@ class OfferCost(models.TextChoices):
     PAID = "paid", _("fee-based")
 
 
+def not_reserved_slug(slug):
+    if slug in Offer.RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is the address of another page; please choose another slug."),
+            code="reserved",
+            params={"slug": slug},
+        )
+
+
 class Offer(models.Model):
     """An Angebot: one prevention offer of one provider."""
 
     Status = OfferStatus
     Cost = OfferCost
+    # Addresses of other pages under /angebote/ (the map): no offer may have them as slug.
+    RESERVED_SLUGS = frozenset({"karte"})
 
     title = LineField(
         _("title"),
         max_length=200,
         help_text=_("Short and clear, e.g. “Krabbelgruppe in Lirich”."),
     )
-    slug = models.SlugField(_("slug"), max_length=220)
+    slug = models.SlugField(_("slug"), max_length=220, validators=[not_reserved_slug])
     uuid = stable_id_field()
     summary = models.CharField(
         _("summary"),
