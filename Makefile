@@ -70,16 +70,18 @@ postgres:
 test-tools:
 	@bash scripts/test-tools-up.sh
 
-## messages: refresh and compile the German catalogue (needs GNU gettext)
 # The figures of docs/benchmarks.md (10 000 and 100 000 offers; about 15 minutes).
 BENCH_OFFERS ?= 10000 100000
 bench: $(VENV)/.installed-dev postgres
 	@command -v wrk >/dev/null || apt-get install -y wrk
 	$(BIN)/python scripts/bench.py --offers $(BENCH_OFFERS) --duration 10 --output bench-report.md
 
+## messages: refresh and compile the catalogues (needs GNU gettext)
+# Every language of settings.LANGUAGES but English (the msgids are English).
+CATALOGUES ?= de tr ar uk ru
 messages: $(VENV)/.installed-dev
-	$(DEV_ENV) $(BIN)/python manage.py makemessages -l de --no-location --ignore=.venv --ignore=tests
-	$(DEV_ENV) $(BIN)/python manage.py compilemessages -l de --ignore=.venv
+	$(DEV_ENV) $(BIN)/python manage.py makemessages $(foreach l,$(CATALOGUES),-l $(l)) --no-location --ignore=.venv --ignore=tests --ignore=node_modules
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages $(foreach l,$(CATALOGUES),-l $(l)) --ignore=.venv
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles *.egg-info .pytest_cache

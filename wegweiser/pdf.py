@@ -150,6 +150,8 @@ def guide_document(guide):
         },
         "contents": _("Contents"),
         "page": _("page"),
+        # Points from an offer to the part it is described in, in the reading direction.
+        "arrow": "←" if translation.get_language_bidi() else "→",
         "sections": [
             {
                 "key": section.anchor,

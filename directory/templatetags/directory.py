@@ -4,6 +4,7 @@ import re
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 
@@ -32,21 +33,31 @@ def tel_uri(number):
     return f"tel:{digits}"
 
 
+@register.filter
+def ltr(text):
+    """``text`` kept left to right inside right-to-left text: a phone number's groups stay in order."""
+    return format_html('<bdi dir="ltr">{}</bdi>', text)
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
-    """The current page in every language of the site."""
+    """The current page in every language of the site (German first: the default)."""
     request = context.get("request")
     path = request.get_full_path() if request else "/"
     current = context.get("LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    return [
-        {
-            "code": code,
-            "name_local": get_language_info(code)["name_local"],
-            "url": translate_url(path, code),
-            "current": code == current,
-        }
-        for code, _ in settings.LANGUAGES
-    ]
+    links = []
+    for code, _ in settings.LANGUAGES:
+        url = translate_url(path, code)
+        links.append(
+            {
+                "code": code,
+                "name_local": get_language_info(code)["name_local"],
+                "url": url,
+                "absolute_url": settings.SITE_URL + url,
+                "current": code == current,
+            }
+        )
+    return links
 
 
 @register.simple_tag(takes_context=True)
