@@ -41,12 +41,14 @@ def single_line(text):
     return " ".join(str(text).split())
 
 
-def _queue(kind, context, recipients, offer=None):
-    """Store the email now; send it once the current transaction has committed."""
+def _queue(kind, context, recipients, offer=None, language=None):
+    """Store the email now; send it once the current transaction has committed.
+
+    In ``language``, else in the site's: coordinators and providers read German.
+    """
     if not recipients:
         return None
-    # In the site's language: coordinators and partners read German.
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language or settings.LANGUAGE_CODE):
         subject, _, body = render_to_string(f"emails/{kind}.txt", context).strip().partition("\n")
     email = OutgoingEmail.objects.create(
         kind=kind,
@@ -69,12 +71,16 @@ def _admin_url(request, obj):
 
 
 def submission_received(submission):
-    """The neutral confirmation: the reference number, nothing the form said."""
+    """The neutral confirmation: the reference number, nothing the form said.
+
+    The emails to a submitter are in the language of the form they used.
+    """
     return _queue(
         "submission_received",
         {"submission": submission},
         [submission.submitter_email],
         submission.offer,
+        submission.language,
     )
 
 
@@ -84,6 +90,7 @@ def submission_published(submission):
         {"submission": submission, "offer": submission.offer},
         [submission.submitter_email],
         submission.offer,
+        submission.language,
     )
 
 
@@ -93,6 +100,7 @@ def submission_rejected(submission):
         {"submission": submission, "offer": submission.offer},
         [submission.submitter_email],
         submission.offer,
+        submission.language,
     )
 
 

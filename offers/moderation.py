@@ -5,8 +5,9 @@ they use do the state changes, these add the emails the people involved
 expect (``offers.emails``: sent after the commit). Nothing here runs from a signal.
 """
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from offers import emails
 from offers.models import Offer, ReviewAnswer, ReviewRequest, Submission, unique_slug
@@ -26,6 +27,7 @@ def submit_offer(offer, relations, submission, request=None):
     offer.save_with_relations(relations, reason="Submitted through the public form")
     submission.offer = offer
     submission.consent_at = timezone.now()
+    submission.language = translation.get_language() or settings.LANGUAGE_CODE
     submission.save()
     emails.submission_received(submission)
     emails.submission_to_coordinators(submission, request)

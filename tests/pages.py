@@ -21,7 +21,6 @@ def page_type_urls():
         "list-empty": "/angebote/?q=Zauberschule",
         "list-did-you-mean": "/angebote/?q=Hebanne",
         "list-page-2": "/angebote/?page=2",
-        "list-english": "/en/angebote/",
         "list-near": "/angebote/?naehe=stadtteil:lirich&thema=beratung",
         "near": "/in-meiner-naehe/?alter=2",
         "map": "/angebote/karte/?sozialraum=osterfeld",
@@ -45,6 +44,13 @@ def page_type_urls():
         "review": review_url(offer),
         "review-problem": "/angebot-pruefen/kein-gueltiger-link/",
     }
+
+
+def in_language(urls, code):
+    """``urls`` (German, without prefix) in the language ``code``: /en/…, /ar/…"""
+    if code == "de":
+        return dict(urls)
+    return {name: f"/{code}{url}" for name, url in urls.items()}
 
 
 def review_url(offer):

@@ -1,4 +1,4 @@
-"""Every page type is valid HTML according to the Nu HTML Checker (vnu.jar, offline)."""
+"""Every page type in every language is valid HTML by the Nu HTML Checker (vnu.jar, offline)."""
 
 import json
 import subprocess
@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import make_user
-from tests.pages import MAP_TILE_URL, form_error_urls, page_type_urls, steering_urls
+from tests.pages import MAP_TILE_URL, form_error_urls, in_language, page_type_urls, steering_urls
 from tests.tools import VNU, require_tools
 
 pytestmark = pytest.mark.django_db
@@ -18,12 +18,13 @@ def test_every_page_type_is_valid_html(client, demo, tmp_path, settings):
     require_tools(VNU, commands=["java"])
     settings.MAP_TILE_URL = MAP_TILE_URL
     files = []
-    for name, url in page_type_urls().items():
-        response = client.get(url)
-        assert response.status_code in (200, 400, 404), url
-        path = tmp_path / f"{name}.html"
-        path.write_bytes(response.content)
-        files.append(str(path))
+    for code, _ in settings.LANGUAGES:
+        for name, url in in_language(page_type_urls(), code).items():
+            response = client.get(url)
+            assert response.status_code in (200, 400, 404), url
+            path = tmp_path / f"{code}-{name}.html"
+            path.write_bytes(response.content)
+            files.append(str(path))
     call_command("find_parallel_offers", verbosity=0)  # so the pairs page shows pairs
     client.force_login(make_user("koordinatorin", is_staff=True, groups=["Koordination"]))
     for name, url in steering_urls().items():

@@ -4,10 +4,17 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
-PO_FILE = Path(__file__).resolve().parent.parent / "locale/de/LC_MESSAGES/django.po"
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
+# Every language of the site has a catalogue but English, the language of the msgids.
+CATALOGUES = [code for code, _ in settings.LANGUAGES if code != "en"]
+
+
+def catalogue(code):
+    return polib.pofile(str(LOCALE / code / "LC_MESSAGES/django.po"))
 
 
 @pytest.mark.django_db
@@ -15,19 +22,31 @@ def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
-def test_german_catalogue_is_complete():
-    catalogue = polib.pofile(str(PO_FILE))
-
-    assert catalogue.untranslated_entries() == []
-    assert catalogue.fuzzy_entries() == []
+def test_the_catalogue_folders_are_the_sites_languages():
+    assert sorted(path.name for path in LOCALE.iterdir()) == sorted(CATALOGUES)
 
 
-def test_compiled_german_catalogue_matches_its_source():
+@pytest.mark.parametrize("code", CATALOGUES)
+def test_every_catalogue_is_complete(code):
+    messages = catalogue(code)
+
+    assert messages.untranslated_entries() == []
+    assert messages.fuzzy_entries() == []
+    assert not messages.metadata_is_fuzzy
+
+
+@pytest.mark.parametrize("code", CATALOGUES)
+def test_every_compiled_catalogue_matches_its_source(code):
     """The committed .mo must hold every translation of the .po (run `make messages`)."""
-    catalogue = polib.pofile(str(PO_FILE))
-    with translation.override("de"):
-        for entry in catalogue.translated_entries():
+    with translation.override(code):
+        for entry in catalogue(code).translated_entries():
             if entry.msgid_plural:
+                args = (entry.msgid, entry.msgid_plural, 1)
+                if entry.msgctxt:
+                    one = translation.npgettext(entry.msgctxt, *args)
+                else:
+                    one = translation.ngettext(*args)
+                assert one in entry.msgstr_plural.values(), entry.msgid
                 continue
             if entry.msgctxt:
                 assert translation.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr

@@ -169,6 +169,7 @@ class SubmissionInline(admin.StackedInline):
         "submitter_name",
         "submitter_organisation",
         "submitter_email",
+        "language",
         "consent_at",
         "proposed_provider_name",
         "proposed_provider_kind",

@@ -34,6 +34,10 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(decision=SubmissionDecision.PENDING)
 
 
+def default_language():
+    return settings.LANGUAGE_CODE
+
+
 class Submission(models.Model):
     """Who submitted an offer through the public form, and what they proposed.
 
@@ -89,6 +93,11 @@ class Submission(models.Model):
         verbose_name=_("decided by"),
     )
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    # The language of the form they used (a code of settings.LANGUAGES): the emails to them
+    # are written in it. No choices here, so a new language needs no migration.
+    language = models.CharField(
+        _("language of the submitter"), max_length=10, default=default_language
+    )
 
     objects = SubmissionQuerySet.as_manager()
 

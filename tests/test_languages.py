@@ -1,0 +1,140 @@
+"""The site in six languages: German without prefix, the others under /en/, /tr/, /ar/, …
+
+The catalogues' completeness is checked in tests/test_project.py; the layout
+in Arabic (right to left) in real Chromium in tests/browser/test_languages.py.
+"""
+
+import re
+
+import pytest
+from django.core import mail
+from django.utils import translation
+
+from offers.models import Offer
+from offers.moderation import reject
+
+from tests.factories import make_offer
+from tests.test_submissions import (  # noqa: F401 (fixtures)
+    SUBMIT,
+    coordinator_with_email,
+    fresh_rate_limits,
+    valid_submission,
+)
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://praevention.example.org"
+# Each language's start page asks "How old is your child?" in it.
+QUESTION = {
+    "de": "Wie alt ist Ihr Kind?",
+    "en": "How old is your child?",
+    "tr": "Çocuğunuz kaç yaşında?",
+    "ar": "كم عمر طفلك؟",
+    "uk": "Скільки років вашій дитині?",
+    "ru": "Сколько лет вашему ребёнку?",
+}
+PREFIX = {"de": ""} | {code: f"/{code}" for code in ("en", "tr", "ar", "uk", "ru")}
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = SITE
+
+
+@pytest.mark.parametrize("code", list(QUESTION))
+def test_each_language_has_its_own_address_and_speaks_it(client, code):
+    response = client.get(f"{PREFIX[code]}/")
+
+    html = response.content.decode()
+    direction = "rtl" if code == "ar" else "ltr"
+    assert f'<html lang="{code}" dir="{direction}">' in html
+    assert QUESTION[code] in html
+    assert "Set-Cookie" not in response.headers  # the address says the language, no cookie
+
+
+def test_the_address_decides_the_language_not_the_browser(client):
+    german = client.get("/", headers={"accept-language": "ar,tr;q=0.8"})
+    arabic = client.get("/ar/", headers={"accept-language": "de"})
+
+    assert QUESTION["de"] in german.content.decode()
+    assert QUESTION["ar"] in arabic.content.decode()
+
+
+def test_every_page_names_its_versions_in_the_other_languages(client):
+    html = client.get("/tr/angebote/", {"sozialraum": "osterfeld"}).content.decode()
+
+    alternates = dict(
+        re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="([^"]+)">', html)
+    )
+    assert alternates == {
+        "de": f"{SITE}/angebote/?sozialraum=osterfeld",
+        "en": f"{SITE}/en/angebote/?sozialraum=osterfeld",
+        "tr": f"{SITE}/tr/angebote/?sozialraum=osterfeld",
+        "ar": f"{SITE}/ar/angebote/?sozialraum=osterfeld",
+        "uk": f"{SITE}/uk/angebote/?sozialraum=osterfeld",
+        "ru": f"{SITE}/ru/angebote/?sozialraum=osterfeld",
+        "x-default": f"{SITE}/angebote/?sozialraum=osterfeld",
+    }
+
+
+def test_the_switcher_names_each_language_in_itself(client):
+    html = client.get("/ar/angebote/").content.decode()
+
+    switcher = html[html.index('class="language-nav"') :]
+    names = re.findall(r'<a href="([^"]+)" lang="(\w+)" hreflang="\w+"[^>]*>([^<]+)</a>', switcher)
+    assert [(url, code, name) for url, code, name in names] == [
+        ("/angebote/", "de", "Deutsch"),
+        ("/en/angebote/", "en", "English"),
+        ("/tr/angebote/", "tr", "Türkçe"),
+        ("/ar/angebote/", "ar", "العربيّة"),
+        ("/uk/angebote/", "uk", "Українська"),
+        ("/ru/angebote/", "ru", "Русский"),
+    ]
+    assert 'href="/ar/angebote/" lang="ar" hreflang="ar" aria-current="true"' in switcher
+
+
+def test_a_phone_number_keeps_its_order_in_right_to_left_text(client):
+    offer = make_offer(contact_phone="0208 000-1234")
+
+    html = client.get(f"/ar/angebote/{offer.slug}/").content.decode()
+
+    assert '<bdi dir="ltr">0208 000-1234</bdi>' in html
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [("tr", "Sayfa bulunamadı"), ("ar", "الصفحة غير موجودة"), ("uk", "Сторінку не знайдено")],
+)
+def test_the_not_found_page_speaks_the_language_of_the_address(client, code, text):
+    response = client.get(f"/{code}/angebote/gibt-es-nicht/")
+
+    assert response.status_code == 404
+    assert text in response.content.decode()
+
+
+def test_a_submitter_gets_the_emails_in_the_language_of_the_form(client, coordinator_with_email):
+    response = client.post(f"/tr{SUBMIT}", valid_submission())
+
+    assert response.status_code == 302
+    confirmation, to_coordinators = mail.outbox
+    assert confirmation.to == ["erika@example.org"]
+    assert confirmation.subject.startswith("Başvurunuz bize ulaştı")
+    assert "Oberhausen önleyici hizmetler rehberine" in confirmation.body
+    assert to_coordinators.subject.startswith("Neue Meldung")  # coordinators read German
+
+
+def test_the_decision_reaches_the_submitter_in_their_language_whoever_decides(
+    client, coordinator_with_email, django_capture_on_commit_callbacks
+):
+    client.post(f"/uk{SUBMIT}", valid_submission(title="Babytreff"))
+    offer = Offer.objects.get(title="Babytreff")
+    mail.outbox.clear()
+
+    with translation.override("de"), django_capture_on_commit_callbacks(execute=True):
+        # by a coordinator, in the German admin
+        reject(offer, by=coordinator_with_email, reason="Das Angebot gibt es schon.")
+
+    (rejection,) = mail.outbox
+    assert rejection.subject.startswith("Вашу заявку")
+    assert "координаційний офіс не опублікував" in rejection.body
+    assert "Das Angebot gibt es schon." in rejection.body
