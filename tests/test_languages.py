@@ -12,7 +12,6 @@ from django.utils import translation
 
 from offers.models import Offer
 from offers.moderation import reject
-
 from tests.factories import make_offer
 from tests.test_submissions import (  # noqa: F401 (fixtures)
     SUBMIT,
