@@ -122,6 +122,14 @@ def coordinator(db):
 
 
 @pytest.fixture
+def coordinator_with_email(coordinator):
+    """A coordinator who receives the coordination office's emails."""
+    coordinator.email = "koordination@example.org"
+    coordinator.save()
+    return coordinator
+
+
+@pytest.fixture
 def coordinator_client(client, coordinator):
     client.force_login(coordinator)
     return client

@@ -8,17 +8,13 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.utils import translation
 
 from offers.models import Offer
 from offers.moderation import reject
 from tests.factories import make_offer
-from tests.test_submissions import (  # noqa: F401 (fixtures)
-    SUBMIT,
-    coordinator_with_email,
-    fresh_rate_limits,
-    valid_submission,
-)
+from tests.test_submissions import SUBMIT, valid_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +34,11 @@ PREFIX = {"de": ""} | {code: f"/{code}" for code in ("en", "tr", "ar", "uk", "ru
 @pytest.fixture(autouse=True)
 def site_url(settings):
     settings.SITE_URL = SITE
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()  # the submission form's limit counts in the cache
 
 
 @pytest.mark.parametrize("code", list(QUESTION))

@@ -26,13 +26,6 @@ def fresh_rate_limits():
     cache.clear()
 
 
-@pytest.fixture
-def coordinator_with_email(coordinator):
-    coordinator.email = "koordination@example.org"
-    coordinator.save()
-    return coordinator
-
-
 def valid_submission(**changes):
     data = {
         "title": "Babytreff Holten",
