@@ -8,6 +8,9 @@ is a plausible reading, not an official list (see README).
 """
 
 from django.apps import apps as global_apps
+from django.conf import settings
+from django.conf.locale import LANG_INFO
+from django.utils import translation
 
 from offers.text import german_slugify
 
@@ -157,6 +160,147 @@ LANGUAGES = [
 ]
 
 
+# The shipped vocabulary in the site's other languages, in this order (German is the name
+# above). A language added to the site later starts empty and shows the German name until a
+# coordinator fills it in the admin.
+TRANSLATED = ("en", "tr", "ar", "uk", "ru")
+NAMES_IN_OTHER_LANGUAGES = {
+    "AgePhase": {
+        "schwangerschaft-geburt": (
+            "Pregnancy & birth",
+            "Hamilelik ve doğum",
+            "الحمل والولادة",
+            "Вагітність і пологи",
+            "Беременность и роды",
+        ),
+        "0-3": ("0–3 years", "0–3 yaş", "0–3 سنوات", "0–3 роки", "0–3 года"),
+        "3-6": ("3–6 years", "3–6 yaş", "3–6 سنوات", "3–6 років", "3–6 лет"),
+        "6-10": ("6–10 years", "6–10 yaş", "6–10 سنوات", "6–10 років", "6–10 лет"),
+        "10-16": ("10–16 years", "10–16 yaş", "10–16 سنة", "10–16 років", "10–16 лет"),
+        "16-27": (
+            "16–27 years (school to work)",
+            "16–27 yaş (okuldan işe geçiş)",
+            "16–27 سنة (الانتقال من المدرسة إلى العمل)",
+            "16–27 років (перехід від школи до роботи)",
+            "16–27 лет (переход от школы к работе)",
+        ),
+    },
+    "Topic": {
+        "betreuung": (
+            "Childcare",
+            "Çocuk bakımı",
+            "رعاية الأطفال",
+            "Догляд за дітьми",
+            "Присмотр за детьми",
+        ),
+        "bildung": ("Education", "Eğitim", "التعليم", "Освіта", "Образование"),
+        "erziehung": ("Parenting", "Çocuk yetiştirme", "التربية", "Виховання", "Воспитание"),
+        "gesundheit": ("Health", "Sağlık", "الصحة", "Здоров'я", "Здоровье"),
+        "kultur": ("Culture", "Kültür", "الثقافة", "Культура", "Культура"),
+        "wirtschaft": (
+            "Work and economy",
+            "Çalışma ve ekonomi",
+            "العمل والاقتصاد",
+            "Робота та економіка",
+            "Работа и экономика",
+        ),
+        "stadtentwicklung": (
+            "Urban development",
+            "Kent gelişimi",
+            "التنمية الحضرية",
+            "Розвиток міста",
+            "Развитие города",
+        ),
+        "soziales": (
+            "Social affairs",
+            "Sosyal konular",
+            "الشؤون الاجتماعية",
+            "Соціальні питання",
+            "Социальные вопросы",
+        ),
+        "sport": ("Sport", "Spor", "الرياضة", "Спорт", "Спорт"),
+        "mobilitaet": ("Mobility", "Ulaşım", "التنقل", "Мобільність", "Мобильность"),
+        "beratung": ("Counselling", "Danışmanlık", "الاستشارة", "Консультації", "Консультации"),
+        "fruehe-hilfen": (
+            "Early help",
+            "Erken destek",
+            "المساعدة المبكرة",
+            "Рання допомога",
+            "Ранняя помощь",
+        ),
+        "sprache": ("Language", "Dil", "اللغة", "Мова", "Язык"),
+    },
+    "TargetGroup": {
+        "schwangere": ("Pregnant women", "Hamileler", "الحوامل", "Вагітні", "Беременные"),
+        "eltern": ("Parents", "Ebeveynler", "الآباء والأمهات", "Батьки", "Родители"),
+        "kinder": ("Children", "Çocuklar", "الأطفال", "Діти", "Дети"),
+        "jugendliche": ("Young people", "Gençler", "المراهقون", "Підлітки", "Подростки"),
+        "junge-erwachsene": (
+            "Young adults",
+            "Genç yetişkinler",
+            "الشباب البالغون",
+            "Молоді дорослі",
+            "Молодые взрослые",
+        ),
+        "fachkraefte": ("Professionals", "Uzmanlar", "المختصون", "Фахівці", "Специалисты"),
+    },
+    # Languages Django names itself (django.conf.locale) are named by Django's catalogues.
+    "Language": {
+        "ku": ("Kurdish", "Kürtçe", "الكردية", "Курдська", "Курдский"),
+        "ti": ("Tigrinya", "Tigrinya", "التغرينية", "Тигринья", "Тигринья"),
+        "ps": ("Pashto", "Peştuca", "البشتوية", "Пушту", "Пушту"),
+        "so": ("Somali", "Somalice", "الصومالية", "Сомалі", "Сомалийский"),
+    },
+}
+
+
+def names_in_other_languages(model_name, key):
+    """{language: name} of a shipped vocabulary entry, for the languages of the site."""
+    names = NAMES_IN_OTHER_LANGUAGES[model_name].get(key)
+    if names:
+        return dict(zip(TRANSLATED, names, strict=True))
+    if model_name == "Language" and key in LANG_INFO:
+        english = LANG_INFO[key]["name"]
+        found = {}
+        for code in TRANSLATED:
+            with translation.override(code):
+                found[code] = translation.gettext(english)
+        return found
+    return {}
+
+
+def fill_translations(apps=global_apps):
+    """Give the vocabulary its German column and the shipped names in the other languages.
+
+    Only empty columns are filled (a coordinator's wording stays); a model
+    without the columns (an older migration state) is left alone.
+    """
+    codes = [code for code, _ in settings.LANGUAGES]
+    for model_name, key_field in (
+        ("AgePhase", "slug"),
+        ("Topic", "slug"),
+        ("TargetGroup", "slug"),
+        ("Language", "code"),
+    ):
+        model = apps.get_model("offers", model_name)
+        columns = {field.name for field in model._meta.get_fields()}
+        if f"name_{settings.LANGUAGE_CODE}" not in columns:
+            continue
+        for entry in model.objects.all():
+            german = f"name_{settings.LANGUAGE_CODE}"
+            changed = {}
+            if not getattr(entry, german):
+                # The name column itself (not read through the translated field).
+                changed[german] = entry.__dict__["name"]
+            known = names_in_other_languages(model_name, getattr(entry, key_field))
+            for code in codes:
+                column = f"name_{code}"
+                if code in known and column in columns and not getattr(entry, column):
+                    changed[column] = known[code]
+            if changed:
+                model.objects.filter(pk=entry.pk).update(**changed)
+
+
 def load_vocabulary(apps=global_apps):
     """Create whatever part of the shipped vocabulary is missing; never overwrite edits."""
     Borough = apps.get_model("offers", "Borough")
@@ -186,16 +330,32 @@ def load_vocabulary(apps=global_apps):
     for position, (slug, name, first, last) in enumerate(AGE_PHASES):
         AgePhase.objects.get_or_create(
             slug=slug,
-            defaults={"name": name, "min_months": first, "max_months": last, "position": position},
+            defaults={
+                **_named(AgePhase, name),
+                "min_months": first,
+                "max_months": last,
+                "position": position,
+            },
         )
     for slug, name in TOPICS:
-        Topic.objects.get_or_create(slug=slug, defaults={"name": name})
+        Topic.objects.get_or_create(slug=slug, defaults=_named(Topic, name))
     for position, (slug, name) in enumerate(TARGET_GROUPS):
-        TargetGroup.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
+        TargetGroup.objects.get_or_create(
+            slug=slug, defaults={**_named(TargetGroup, name), "position": position}
+        )
     for code, name, native_name in LANGUAGES:
         Language.objects.get_or_create(
-            code=code, defaults={"name": name, "native_name": native_name}
+            code=code, defaults={**_named(Language, name), "native_name": native_name}
         )
+    fill_translations(apps)
+
+
+def _named(model, name):
+    """A new entry's German name: in its own column too, once the model has one per language."""
+    german = f"name_{settings.LANGUAGE_CODE}"
+    if any(field.name == german for field in model._meta.get_fields()):
+        return {"name": name, german: name}
+    return {"name": name}
 
 
 def fill_centroids(apps=global_apps):

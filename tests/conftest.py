@@ -1,8 +1,10 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections, transaction
 from django.test import Client, TestCase
+from django.utils import translation
 
 from offers.facet_index import forget_facet_states
 from tests.factories import make_user
@@ -79,6 +81,19 @@ def fresh_facet_index():
     forget_facet_states()
     yield
     forget_facet_states()
+
+
+@pytest.fixture(autouse=True)
+def german_to_begin_with():
+    """Each test starts in the site's language.
+
+    A request activates its language in the thread and leaves it there (each
+    request of a running site activates its own); a test after one to /uk/
+    would otherwise read Ukrainian from code that runs outside a request.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -151,7 +151,7 @@ def test_outage_gives_a_fast_german_503_and_the_site_recovers(site_behind_proxy)
         proxy.switch(mode)
         status, body, seconds = fetch(base + "/angebote/")
         assert status == 503, mode
-        assert "Vorübergehend nicht erreichbar" in body and '<html lang="de">' in body
+        assert "Vorübergehend nicht erreichbar" in body and '<html lang="de" dir="ltr">' in body
         assert seconds < 3, (mode, seconds)
         assert fetch(base + "/healthz")[0] == 503
         # Pages that need no database keep working.

@@ -53,7 +53,7 @@ def test_every_page_type_answers_in_german(client):
         response = client.get(url)
         assert response.status_code == 200, url
         html = response.content.decode()
-        assert '<html lang="de">' in html, url
+        assert '<html lang="de" dir="ltr">' in html, url
         assert "Zum Inhalt springen" in html, url
         assert all(
             link in html
@@ -67,7 +67,7 @@ def test_english_lives_under_en(client):
     response = client.get("/en/angebote/")
 
     html = response.content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "1 offer found" in html
     assert 'href="/angebote/" lang="de"' in html
 
@@ -501,7 +501,7 @@ def test_server_errors_get_the_german_500_page(rf):
 
     assert response.status_code == 500
     html = response.content.decode()
-    assert "Etwas ist schiefgelaufen" in html and '<html lang="de">' in html
+    assert "Etwas ist schiefgelaufen" in html and '<html lang="de" dir="ltr">' in html
 
 
 def test_json_ld_names_how_to_reach_the_offer(client):

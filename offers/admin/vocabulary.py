@@ -1,6 +1,11 @@
-"""The city's vocabulary: areas, phases, topics, groups, languages, and the search's synonyms."""
+"""The city's vocabulary: areas, phases, topics, groups, languages, and the search's synonyms.
+
+Phases, topics, groups and languages are named in every language of the site
+(offers/translation.py): their forms show one field per language side by side.
+"""
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from offers.models import (
     AgePhase,
@@ -49,7 +54,7 @@ class NeighbourhoodAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgePhase)
-class AgePhaseAdmin(admin.ModelAdmin):
+class AgePhaseAdmin(TranslationAdmin):
     list_display = ["name", "min_months", "max_months", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -57,14 +62,14 @@ class AgePhaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(TranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(TargetGroup)
-class TargetGroupAdmin(admin.ModelAdmin):
+class TargetGroupAdmin(TranslationAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -72,7 +77,7 @@ class TargetGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(TranslationAdmin):
     list_display = ["name", "code", "native_name"]
     search_fields = ["name", "code", "native_name"]
 

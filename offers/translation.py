@@ -1,0 +1,38 @@
+"""The texts coordinators keep in every language of the site (django-modeltranslation).
+
+Each field named here gets a column per language of ``settings.LANGUAGES``
+(``name_de``, ``name_en``, ``name_tr``, …). Reading ``topic.name`` gives the
+reader's language, or German where that is empty; German is the one that
+must be filled. Why modeltranslation and not django-parler: the columns sit
+in the same row, so no page needs a query more in another language, and
+filters, orders and the admin keep working on plain columns (README,
+"Languages").
+"""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from offers.models import AgePhase, Language, TargetGroup, Topic
+
+
+@register(AgePhase)
+class AgePhaseTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("de",)
+
+
+@register(Topic)
+class TopicTranslation(TranslationOptions):
+    fields = ("name", "description")
+    required_languages = {"de": ("name",)}
+
+
+@register(TargetGroup)
+class TargetGroupTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("de",)
+
+
+@register(Language)
+class LanguageTranslation(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("de",)
