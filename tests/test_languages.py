@@ -10,8 +10,9 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.utils import translation
+from django.utils.html import escape
 
-from offers.models import Offer
+from offers.models import Offer, Topic
 from offers.moderation import reject
 from tests.factories import make_offer
 from tests.test_submissions import SUBMIT, valid_submission
@@ -138,3 +139,57 @@ def test_the_decision_reaches_the_submitter_in_their_language_whoever_decides(
     assert rejection.subject.startswith("Вашу заявку")
     assert "координаційний офіс не опублікував" in rejection.body
     assert "Das Angebot gibt es schon." in rejection.body
+
+
+# --- the vocabulary ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "names"),
+    [
+        ("de", ["Schwangerschaft & Geburt", "Beratung", "Arabisch", "Eltern"]),
+        ("en", ["Pregnancy & birth", "Counselling", "Arabic", "Parents"]),
+        ("tr", ["Hamilelik ve doğum", "Danışmanlık", "Arapça", "Ebeveynler"]),
+        ("ar", ["الحمل والولادة", "الاستشارة", "العربية", "الآباء والأمهات"]),
+        ("uk", ["Вагітність і пологи", "Консультації", "Арабська", "Батьки"]),
+        ("ru", ["Беременность и роды", "Консультации", "Арабский", "Родители"]),
+    ],
+)
+def test_the_filters_name_phases_topics_languages_and_groups_in_the_readers_language(
+    client, code, names
+):
+    html = client.get(f"{PREFIX[code]}/angebote/").content.decode()
+
+    for name in names:
+        assert re.search(rf">{re.escape(escape(name))} \(\d+\)</option>", html), name
+
+
+def test_a_name_not_yet_translated_shows_the_german_one(client):
+    topic = Topic.objects.get(slug="sport")
+    topic.name_tr = ""
+    topic.save()
+
+    html = client.get("/tr/angebote/").content.decode()
+
+    assert ">Sport (0)</option>" in html  # the German name, until a coordinator writes Turkish
+    assert ">Danışmanlık (0)</option>" in html
+
+
+def test_coordinators_name_the_vocabulary_in_every_language_side_by_side(coordinator_client):
+    topic = Topic.objects.get(slug="beratung")
+    url = f"/admin/offers/topic/{topic.pk}/change/"
+
+    html = coordinator_client.get(url).content.decode()
+    for code in ("de", "en", "tr", "ar", "uk", "ru"):
+        assert f'name="name_{code}"' in html
+    data = {f"name_{code}": getattr(topic, f"name_{code}") for code in PREFIX}
+    data |= {f"description_{code}": "" for code in PREFIX}
+    response = coordinator_client.post(
+        url, {**data, "slug": "beratung", "name_uk": "Консультування"}
+    )
+
+    assert response.status_code == 302
+    with translation.override("uk"):
+        assert Topic.objects.get(pk=topic.pk).name == "Консультування"
+    with translation.override("de"):
+        assert Topic.objects.get(pk=topic.pk).name == "Beratung"

@@ -494,6 +494,22 @@ def test_pages_cost_a_fixed_number_of_queries(
         assert client.get(url).status_code == 200
 
 
+@pytest.mark.parametrize("language", ["ar", "uk"])
+@pytest.mark.parametrize("url, queries", PAGE_QUERIES.items())
+def test_every_language_costs_the_same_queries(
+    client, django_assert_num_queries, language, url, queries
+):
+    offers = make_many(20)
+    if url == "offer detail":
+        url = f"/angebote/{offers[-1].slug}/"
+    cold, warm = queries
+
+    with django_assert_num_queries(cold):
+        assert client.get(f"/{language}{url}").status_code == 200
+    with django_assert_num_queries(warm):
+        assert client.get(f"/{language}{url}").status_code == 200
+
+
 def test_server_errors_get_the_german_500_page(rf):
     from django.views.defaults import server_error
 
