@@ -193,3 +193,35 @@ def test_coordinators_name_the_vocabulary_in_every_language_side_by_side(coordin
         assert Topic.objects.get(pk=topic.pk).name == "Консультування"
     with translation.override("de"):
         assert Topic.objects.get(pk=topic.pk).name == "Beratung"
+
+
+# --- what providers wrote: German, marked as such ---------------------------------------------
+
+
+def test_an_offer_described_in_german_says_so_in_the_readers_language(client):
+    offer = make_offer(
+        title="Elterncafé",
+        summary="Ein offener Treff für Eltern.",
+        languages=["de", "ar"],
+        schedule="Montags 9–11 Uhr",
+    )
+
+    arabic = client.get(f"/ar/angebote/{offer.slug}/").content.decode()
+    german = client.get(f"/angebote/{offer.slug}/").content.decode()
+
+    assert '<h1 lang="de" dir="ltr">Elterncafé</h1>' in arabic
+    assert '<p class="lead" lang="de" dir="ltr">Ein offener Treff für Eltern.</p>' in arabic
+    assert '<p lang="de" dir="ltr">Montags 9–11 Uhr</p>' in arabic
+    note = re.search(r'<p class="note">(.*?)</p>', arabic, re.S)[1]
+    assert "هذه الخدمة موصوفة باللغة الألمانية فقط." in note
+    assert "العربية" in note  # the languages spoken there, named in Arabic
+    assert "<h1>Elterncafé</h1>" in german and 'class="note"' not in german
+
+
+def test_the_list_marks_the_offers_texts_as_german(client):
+    make_offer(title="Elterncafé", summary="Ein offener Treff für Eltern.")
+
+    html = client.get("/tr/angebote/").content.decode()
+
+    assert '" lang="de" dir="ltr">Elterncafé</a>' in html
+    assert '<p class="offer-card__summary" lang="de" dir="ltr">Ein offener Treff' in html

@@ -362,3 +362,16 @@ def test_the_steering_area_links_the_guide_of_its_social_area(coordinator_client
 
     assert 'href="/wegweiser/pdf/?sozialraum=osterfeld"' in html
     assert 'href="/wegweiser/"' in html
+
+
+def test_the_guide_speaks_the_language_of_the_address_and_reads_right_to_left_in_arabic(client):
+    make_offer(title="Familienberatung", min_age_months=0, max_age_months=71)
+
+    reader = read_pdf(client.get("/ar/wegweiser/pdf/"))
+
+    texts = page_texts(reader)
+    assert reader.trailer["/Root"]["/Lang"] == "ar"
+    # pypdf reads Arabic in the order it is drawn: word by word.
+    assert "دليل" in texts[0] and "للعائلات" in texts[0]
+    assert "Familienberatung" in " ".join(texts)  # what the provider wrote stays German
+    assert "←" in " ".join(texts) and "→" not in " ".join(texts)  # "described in", read leftwards

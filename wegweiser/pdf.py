@@ -104,7 +104,8 @@ def entry_lines(offer):
     lines.append((_("Cost"), cost))
     contact = [offer.provider.name, offer.contact_name]
     if offer.contact_phone:
-        contact.append(f"{_('phone')} {offer.contact_phone}")
+        # Isolated left to right (U+2066 … U+2069): in Arabic its digit groups keep their order.
+        contact.append(f"{_('phone')} \u2066{offer.contact_phone}\u2069")
     contact += [offer.contact_email, offer.website]
     lines.append((_("Contact"), ", ".join(part for part in contact if part)))
     return lines
@@ -117,6 +118,8 @@ def guide_document(guide):
     offer_code = _("QR code of the offer's page")
     return {
         "lang": translation.get_language(),
+        # The language of what providers wrote (titles, summaries).
+        "content_lang": settings.LANGUAGE_CODE,
         "title": f"{_('Guide for families')} – {guide.place}",
         "author": _("City of Oberhausen, Office for Equal Opportunities"),
         "description": _("Prevention offers for families in Oberhausen"),

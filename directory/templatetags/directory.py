@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 
 from directory import cards
 
@@ -31,6 +31,15 @@ def tel_uri(number):
     elif digits.startswith("0"):
         digits = "+49" + digits[1:]
     return f"tel:{digits}"
+
+
+@register.simple_tag
+def german_text():
+    """Attributes for an element that holds what providers wrote (in German) on a page in another
+    language: screen readers read it as German, and right-to-left pages keep its word order."""
+    if get_language() == settings.LANGUAGE_CODE:
+        return ""
+    return mark_safe(f' lang="{settings.LANGUAGE_CODE}" dir="ltr"')
 
 
 @register.filter
