@@ -39,6 +39,6 @@ def test_admin_works_under_the_policy(phone, site):
         phone.wait_for_load_state("load")
     # The admin's own scripts (autocomplete, prepopulated slugs) ran: a slug is typed for us.
     phone.goto(site + "/admin/offers/topic/add/")
-    phone.locator("#id_name").press_sequentially("Übergänge")
+    phone.locator("#id_name_de").press_sequentially("Übergänge")  # German: the name in its column
     assert phone.locator("#id_slug").input_value() == "ubergange"
     assert phone.csp_violations == []
