@@ -1493,3 +1493,75 @@ CHILDREN_SHARE = {
     "sterkrade-mitte": 0.17,
     "sterkrade-nord": 0.14,
 }
+
+# Some offers in Leichte Sprache (easy-to-read German), by key: one sentence a line, a blank
+# line between parts. offers.easy_language checks them (tests/test_easy_language.py).
+EASY_TEXTS = {
+    "elterncafe": (
+        "Im Eltern-Café treffen sich Eltern.\n"
+        "Sie trinken Kaffee oder Tee.\n"
+        "Sie reden miteinander.\n\n"
+        "Eine Fach-Frau ist auch da.\n"
+        "Sie können der Fach-Frau Fragen stellen.\n"
+        "Zum Beispiel über die Kita oder die Schule.\n\n"
+        "Ihre Kinder können mitkommen.\n"
+        "Die Kinder spielen nebenan.\n"
+        "Das Eltern-Café kostet nichts."
+    ),
+    "krabbelgruppe": (
+        "Die Krabbel-Gruppe ist für Eltern mit Babys.\n"
+        "Und für Eltern mit kleinen Kindern.\n\n"
+        "Sie spielen zusammen mit Ihrem Kind.\n"
+        "Sie singen Lieder.\n"
+        "Sie lernen andere Eltern kennen.\n\n"
+        "Sie brauchen keine Anmeldung.\n"
+        "Die Krabbel-Gruppe kostet nichts."
+    ),
+    "hebammensprechstunde": (
+        "Eine Hebamme hilft Frauen in der Schwangerschaft.\n"
+        "Und nach der Geburt.\n\n"
+        "In der Sprech-Stunde können Sie Fragen stellen.\n"
+        "Zum Beispiel über das Stillen.\n"
+        "Oder über die Pflege von Ihrem Baby.\n\n"
+        "Sie brauchen keinen Termin.\n"
+        "Die Sprech-Stunde kostet nichts."
+    ),
+    "hausaufgabenhilfe": (
+        "Hier bekommen Schul-Kinder Hilfe bei den Haus-Aufgaben.\n"
+        "Helfer erklären die Aufgaben.\n\n"
+        "Es gibt einen ruhigen Platz zum Lernen.\n"
+        "Es gibt auch einen kleinen Snack."
+    ),
+    "babylotsen": (
+        "Baby-Lotsinnen arbeiten im Kranken-Haus.\n"
+        "Sie sprechen mit Familien nach der Geburt.\n\n"
+        "Sie sagen Ihnen: Diese Hilfen gibt es für Sie.\n"
+        "Sie helfen Ihnen bei der Suche nach einer Hebamme.\n"
+        "Das Gespräch kostet nichts."
+    ),
+    "schwangerschaftsberatung": (
+        "Sie sind schwanger?\n"
+        "Dann können Sie zu einer Beratung kommen.\n"
+        "Ihr Partner kann auch mitkommen.\n\n"
+        "Wir reden über die Schwangerschaft und die Geburt.\n"
+        "Wir reden auch über Geld.\n"
+        "Zum Beispiel über das Eltern-Geld.\n\n"
+        "Wir sagen nichts weiter.\n"
+        "Sie müssen Ihren Namen nicht sagen."
+    ),
+    "kita-platz-beratung": (
+        "Sie suchen einen Platz in einer Kita?\n"
+        "Oder eine Tages-Mutter für Ihr Kind?\n"
+        "Wir helfen Ihnen bei der Suche.\n\n"
+        "Wir helfen Ihnen auch bei Anträgen.\n"
+        "Ein Antrag ist ein Brief an das Amt."
+    ),
+    "familienpass": (
+        "Mit dem Familien-Pass bezahlen Sie weniger Geld.\n"
+        "Zum Beispiel im Schwimm-Bad.\n"
+        "Oder im Museum.\n"
+        "Oder im Zoo.\n\n"
+        "Den Familien-Pass bekommen Familien mit wenig Geld.\n"
+        "Fragen Sie im Familien-Büro der Stadt."
+    ),
+}

@@ -282,6 +282,7 @@ def _load_offers(providers, locations, today, stats):
                 seed,
             )
             fields["provider"] = location.provider
+            fields["easy_text"] = content.EASY_TEXTS.get(key, "")
             offer, created = new_offers.add(
                 fields,
                 german_slugify(full_title),
@@ -325,7 +326,7 @@ def _load_offers(providers, locations, today, stats):
         fields = common(
             title, summary, description, minimum, maximum, cost, registration, schedule, key
         )
-        fields.update(provider=provider, **flags)
+        fields.update(provider=provider, easy_text=content.EASY_TEXTS.get(key, ""), **flags)
         offer, created = new_offers.add(
             fields, german_slugify(title), relations(topics, groups, languages, places, districts)
         )

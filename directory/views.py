@@ -171,6 +171,26 @@ def offer_detail(request, slug):
 
 @require_safe
 @cache_public_page
+def offer_easy(request, slug):
+    """An offer in Leichte Sprache, where its provider or the coordinators wrote one."""
+    offer = get_object_or_404(Offer.objects.published().exclude(easy_text=""), slug=slug)
+    return render(request, "directory/offer_easy.html", {"offer": offer, "section": "easy"})
+
+
+def easy_page(name):
+    """A page in Leichte Sprache (its text is in the template, templates/easy/)."""
+
+    @require_safe
+    @cache_public_page
+    def view(request):
+        return render(request, f"easy/{name}.html", {"section": "easy"})
+
+    view.__name__ = f"easy_{name}"
+    return view
+
+
+@require_safe
+@cache_public_page
 def provider_list(request):
     providers = Provider.objects.annotate(
         offer_total=Count("offers", filter=published_q("offers__"))

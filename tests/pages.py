@@ -12,6 +12,7 @@ def page_type_urls():
     offer = (
         Offer.objects.published().filter(locations__isnull=False, networks__isnull=False).first()
     )
+    easy = Offer.objects.published().exclude(easy_text="").first()
     return {
         "start": "/",
         "list": "/angebote/",
@@ -25,6 +26,9 @@ def page_type_urls():
         "near": "/in-meiner-naehe/?alter=2",
         "map": "/angebote/karte/?sozialraum=osterfeld",
         "offer": offer.get_absolute_url(),
+        "offer-easy": f"{easy.get_absolute_url()}leichte-sprache/",
+        "easy-start": "/leichte-sprache/",
+        "easy-help": "/leichte-sprache/so-geht-es/",
         "providers": "/traeger/",
         "provider": f"/traeger/{offer.provider.slug}/",
         "networks": "/netzwerke/",

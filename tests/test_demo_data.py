@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
+from demo.content import EASY_TEXTS
 from demo.loader import generate_offers
 from networks.models import Membership, Network
 from offers.models import (
@@ -168,3 +169,10 @@ def test_demo_places_lie_in_their_district_and_sort_by_distance(demo, client):
     nearest = re.findall(r"Entfernung:</span> ca. ([\d,]+) km", html)
     assert nearest and float(nearest[0].replace(",", ".")) < 0.6
     assert nearest == sorted(nearest, key=lambda km: float(km.replace(",", ".")))
+
+
+def test_demo_offers_have_texts_in_leichte_sprache(demo):
+    easy = Offer.objects.exclude(easy_text="")
+
+    assert set(easy.values_list("easy_text", flat=True)) == set(EASY_TEXTS.values())
+    assert easy.published().count() >= 5

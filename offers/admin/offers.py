@@ -13,7 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from offers import moderation
+from offers import easy_language, moderation
 from offers.admin.spreadsheets import SpreadsheetImport
 from offers.models import (
     HIDING_WARNING_DAYS,
@@ -254,6 +254,10 @@ class OfferAdmin(SpreadsheetImport, SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description", "provider", "status"]}),
         (
+            _("Easy-to-read German (Leichte Sprache)"),
+            {"fields": ["easy_text"], "classes": ["collapse"]},
+        ),
+        (
             _("Where"),
             {"fields": ["locations", "citywide", "outreach", "online", "districts"]},
         ),
@@ -341,6 +345,11 @@ class OfferAdmin(SpreadsheetImport, SimpleHistoryAdmin):
             form, change
         )
         super().save_model(request, obj, form, change)
+        # Leichte Sprache's rules are advice: the text is saved, the coordinator sees what to mend.
+        for problem in easy_language.problems(obj.easy_text):
+            messages.warning(
+                request, gettext("Easy-to-read German: %(problem)s") % {"problem": problem}
+            )
 
     @staticmethod
     def _changed_fields(form, change):

@@ -426,6 +426,15 @@ class Offer(models.Model):
         ),
     )
     description = TextField(_("description"), max_length=5000, blank=True)
+    easy_text = TextField(
+        _("text in Leichte Sprache"),
+        max_length=3000,
+        blank=True,
+        help_text=_(
+            "Optional: the offer in easy-to-read German. Short sentences, one thought each, "
+            "no abbreviations, numbers as digits. Saving shows where a rule is broken."
+        ),
+    )
     provider = models.ForeignKey(
         Provider,
         on_delete=models.PROTECT,
