@@ -225,3 +225,13 @@ def test_the_list_marks_the_offers_texts_as_german(client):
 
     assert '" lang="de" dir="ltr">Elterncafé</a>' in html
     assert '<p class="offer-card__summary" lang="de" dir="ltr">Ein offener Treff' in html
+
+
+def test_lists_are_separated_as_the_language_writes_them(client):
+    offer = make_offer(languages=["de", "tr"], topics=["sport", "bildung"])
+
+    arabic = client.get(f"/ar/angebote/{offer.slug}/").content.decode()
+    german = client.get(f"/angebote/{offer.slug}/").content.decode()
+
+    assert "الرياضة، التعليم" in arabic or "التعليم، الرياضة" in arabic
+    assert "Bildung, Sport" in german

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, pgettext
 
 from directory import cards
 
@@ -40,6 +40,17 @@ def german_text():
     if get_language() == settings.LANGUAGE_CODE:
         return ""
     return mark_safe(f' lang="{settings.LANGUAGE_CODE}" dir="ltr"')
+
+
+@register.simple_tag
+def list_separator():
+    """What stands between the items of a list in the reader's language ("، " in Arabic)."""
+    return pgettext("between the items of a list", ", ")
+
+
+@register.filter
+def join_list(items):
+    return list_separator().join(str(item) for item in items)
 
 
 @register.filter
