@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from offers.ages import age_choices
 from offers.facet_index import FREE, WHEELCHAIR, facet_state
 from offers.models import Provider
+from offers.words import title_key
 
 
 @dataclass
@@ -151,6 +152,14 @@ def provider_facet(selection):
     return _vocabulary_facet(selection, "traeger", "provider", [Named(*row) for row in providers])
 
 
+def in_name_order(objects):
+    """Topics and languages in the alphabetical order of the reader's language.
+
+    The facet index keeps one list for every language; their names are read in the reader's.
+    """
+    return sorted(objects, key=lambda obj: title_key(str(obj)))
+
+
 def build_facets(selection):
     """Every facet with its option counts (errors are the caller's to add)."""
     vocabulary = selection.state.vocabulary
@@ -158,9 +167,11 @@ def build_facets(selection):
         age_facet(selection),
         _vocabulary_facet(selection, "phase", "phase", vocabulary["phase"]),
         _vocabulary_facet(selection, "sozialraum", "district", vocabulary["district"]),
-        _vocabulary_facet(selection, "thema", "topic", vocabulary["topic"]),
+        _vocabulary_facet(selection, "thema", "topic", in_name_order(vocabulary["topic"])),
         _vocabulary_facet(selection, "zielgruppe", "target_group", vocabulary["target_group"]),
-        _vocabulary_facet(selection, "sprache", "language", vocabulary["language"], "code"),
+        _vocabulary_facet(
+            selection, "sprache", "language", in_name_order(vocabulary["language"]), "code"
+        ),
         provider_facet(selection),
     ]
 

@@ -235,3 +235,19 @@ def test_lists_are_separated_as_the_language_writes_them(client):
 
     assert "الرياضة، التعليم" in arabic or "التعليم، الرياضة" in arabic
     assert "Bildung, Sport" in german
+
+
+def test_topics_are_listed_in_the_alphabetical_order_of_the_readers_language(client):
+    client.get("/ar/angebote/")  # the process's facet index is made during an Arabic page
+
+    german = client.get("/angebote/").content.decode()
+    english = client.get("/en/angebote/").content.decode()
+
+    def topics(html):
+        part = html[html.index('name="thema"') :]
+        part = part[: part.index("</select>")]
+        return re.findall(r'<option value="[\w-]+">([^<(]+) \(', part)
+
+    assert topics(german) == sorted(topics(german), key=str.casefold)
+    assert topics(german)[:2] == ["Beratung", "Betreuung"]
+    assert topics(english)[:2] == ["Childcare", "Counselling"]
