@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from networks.models import Membership, Network
 
@@ -12,7 +13,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(TranslationAdmin):
     list_display = ["name", "coordination", "member_count", "offer_count", "contact_name"]
     ordering = ["name"]
     list_filter = ["topics", "age_phases", "districts"]

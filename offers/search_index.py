@@ -74,8 +74,11 @@ def _context_expression(offer_model):
     provider_model = offer_model._meta.get_field("provider").related_model
     places = offer_model._meta.get_field("locations").remote_field.through
     named = offer_model._meta.get_field("districts").remote_field.through
+    # A plain QuerySet: the provider's manager reads translated fields in the reader's
+    # language (offers/translation.py); this SQL must not depend on who is reading.
     provider = (
-        provider_model.objects.filter(pk=OuterRef("provider_id"))
+        models.QuerySet(provider_model)
+        .filter(pk=OuterRef("provider_id"))
         .order_by()
         .values(text=SpacedText("name", "short_name"))
     )

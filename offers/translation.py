@@ -1,5 +1,8 @@
 """The texts coordinators keep in every language of the site (django-modeltranslation).
 
+The vocabulary's names and the providers' descriptions here; the networks'
+descriptions in networks/translation.py.
+
 Each field named here gets a column per language of ``settings.LANGUAGES``
 (``name_de``, ``name_en``, ``name_tr``, …). Reading ``topic.name`` gives the
 reader's language, or German where that is empty; German is the one that
@@ -11,7 +14,7 @@ filters, orders and the admin keep working on plain columns (README,
 
 from modeltranslation.translator import TranslationOptions, register
 
-from offers.models import AgePhase, Language, TargetGroup, Topic
+from offers.models import AgePhase, Language, Provider, TargetGroup, Topic
 
 
 @register(AgePhase)
@@ -36,3 +39,9 @@ class TargetGroupTranslation(TranslationOptions):
 class LanguageTranslation(TranslationOptions):
     fields = ("name",)
     required_languages = ("de",)
+
+
+# What a provider says of itself; its name stays as it is.
+@register(Provider)
+class ProviderTranslation(TranslationOptions):
+    fields = ("description",)

@@ -12,9 +12,10 @@ from django.core.cache import cache
 from django.utils import translation
 from django.utils.html import escape
 
+from networks.models import Network
 from offers.models import Offer, Topic
 from offers.moderation import reject
-from tests.factories import make_offer
+from tests.factories import make_network, make_offer, make_provider
 from tests.test_submissions import SUBMIT, valid_submission
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +252,34 @@ def test_topics_are_listed_in_the_alphabetical_order_of_the_readers_language(cli
     assert topics(german) == sorted(topics(german), key=str.casefold)
     assert topics(german)[:2] == ["Beratung", "Betreuung"]
     assert topics(english)[:2] == ["Childcare", "Counselling"]
+
+
+# --- providers and networks describe themselves in several languages ---------------------------
+
+
+def test_a_provider_described_in_turkish_is_read_in_turkish_and_in_german_elsewhere(client):
+    provider = make_provider(
+        slug="anadolu", description="Beratung und Treffpunkt für Frauen aus der Türkei."
+    )
+    provider.description_tr = "Türkiyeli kadınlar için danışmanlık ve buluşma yeri."
+    provider.save()
+
+    turkish = client.get("/tr/traeger/anadolu/").content.decode()
+    russian = client.get("/ru/traeger/anadolu/").content.decode()
+    german = client.get("/traeger/anadolu/").content.decode()
+
+    assert "<span>Türkiyeli kadınlar için danışmanlık ve buluşma yeri.</span>" in turkish
+    assert '<span lang="de" dir="ltr">Beratung und Treffpunkt für Frauen' in russian
+    assert "<span>Beratung und Treffpunkt für Frauen aus der Türkei.</span>" in german
+
+
+def test_coordinators_describe_a_network_in_every_language_side_by_side(coordinator_client):
+    network = make_network(slug="fruehe-hilfen-netz", description="Netzwerk Frühe Hilfen.")
+    url = f"/admin/networks/network/{network.pk}/change/"
+
+    html = coordinator_client.get(url).content.decode()
+
+    for code in ("de", "en", "tr", "ar", "uk", "ru"):
+        assert f'name="description_{code}"' in html
+    with translation.override("de"):
+        assert Network.objects.get(pk=network.pk).description == "Netzwerk Frühe Hilfen."

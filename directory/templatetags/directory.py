@@ -34,6 +34,17 @@ def tel_uri(number):
 
 
 @register.simple_tag
+def text_attrs(obj, field):
+    """Like ``german_text``, for a text that may be translated: only where the reader's language
+    has none and the German one stands in (``provider.description`` reads the reader's
+    language or German, offers/translation.py)."""
+    language = get_language()
+    if language == settings.LANGUAGE_CODE or getattr(obj, f"{field}_{language}", None):
+        return ""
+    return german_text()
+
+
+@register.simple_tag
 def german_text():
     """Attributes for an element that holds what providers wrote (in German) on a page in another
     language: screen readers read it as German, and right-to-left pages keep its word order."""

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from offers.admin.spreadsheets import SpreadsheetImport
 from offers.models import (
@@ -19,7 +20,7 @@ class LocationInline(admin.StackedInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(SpreadsheetImport, admin.ModelAdmin):
+class ProviderAdmin(SpreadsheetImport, TranslationAdmin):
     resource_classes = [ProviderResource]
     list_display = ["name", "short_name", "kind", "location_count", "offer_count", "email", "phone"]
     ordering = ["name"]
