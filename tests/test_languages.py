@@ -286,3 +286,11 @@ def test_coordinators_describe_a_network_in_every_language_side_by_side(coordina
         assert f'name="description_{code}"' in html
     with translation.override("de"):
         assert Network.objects.get(pk=network.pk).description == "Netzwerk Frühe Hilfen."
+
+
+def test_partners_using_another_language_are_asked_to_write_in_german(client):
+    turkish = client.get(f"/tr{SUBMIT}").content.decode()
+    german = client.get(SUBMIT).content.decode()
+
+    assert "Lütfen hizmeti mümkünse Almanca açıklayın" in turkish
+    assert 'class="note"' not in german
