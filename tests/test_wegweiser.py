@@ -375,3 +375,37 @@ def test_the_guide_speaks_the_language_of_the_address_and_reads_right_to_left_in
     assert "دليل" in texts[0] and "للعائلات" in texts[0]
     assert "Familienberatung" in " ".join(texts)  # what the provider wrote stays German
     assert "←" in " ".join(texts) and "→" not in " ".join(texts)  # "described in", read leftwards
+
+
+def structure(reader):
+    """The tagged PDF's structure elements as (type, alternative text) pairs, in tree order."""
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if not isinstance(node, pypdf.generic.DictionaryObject):
+            return
+        if "/S" in node:
+            found.append((str(node["/S"]), str(node.get("/Alt", ""))))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids]:
+            if kid is not None:
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def test_a_screen_reader_finds_headings_links_and_described_qr_codes(client):
+    make_offer(title="Elterncafé", districts=["osterfeld"], min_age_months=0, max_age_months=11)
+    make_offer(title="Krabbelgruppe", districts=["osterfeld"], min_age_months=0, max_age_months=11)
+
+    tags = structure(read_pdf(client.get(PDF, {"sozialraum": "osterfeld"})))
+
+    kinds = [kind for kind, _ in tags]
+    assert kinds.count("/H1") == 2  # the contents and the one age phase
+    assert kinds.count("/H2") >= 2  # an offer a heading
+    assert kinds.count("/Link") >= 3  # the list's address and each offer's title
+    figures = [alt for kind, alt in tags if kind == "/Figure"]
+    assert figures.count("QR-Code der Seite des Angebots") == 2
+    assert figures.count("QR-Code dieser Auswahl im Internet") == 1
