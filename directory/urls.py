@@ -13,9 +13,6 @@ urlpatterns = [
     path("traeger/", views.provider_list, name="provider_list"),
     path("traeger/<slug:slug>/", views.provider_detail, name="provider_detail"),
     path("praeventionskette/", views.chain, name="chain"),
-    # Leichte Sprache: easy-to-read German (texts in the templates, see templates/easy/).
-    path("leichte-sprache/", views.easy_page("start"), name="easy_start"),
-    path("leichte-sprache/so-geht-es/", views.easy_page("help"), name="easy_help"),
     path("netzwerke/", views.network_list, name="network_list"),
     path("netzwerke/<slug:slug>/", views.network_detail, name="network_detail"),
 ]

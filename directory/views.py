@@ -177,18 +177,6 @@ def offer_easy(request, slug):
     return render(request, "directory/offer_easy.html", {"offer": offer, "section": "easy"})
 
 
-def easy_page(name):
-    """A page in Leichte Sprache (its text is in the template, templates/easy/)."""
-
-    @require_safe
-    @cache_public_page
-    def view(request):
-        return render(request, f"easy/{name}.html", {"section": "easy"})
-
-    view.__name__ = f"easy_{name}"
-    return view
-
-
 @require_safe
 @cache_public_page
 def provider_list(request):

@@ -13,9 +13,12 @@ admin.site.site_title = _("Prevention offers Oberhausen")
 admin.site.index_title = _("Curate offers, providers and networks")
 
 
-def page(template):
+def page(template, section=None):
+    """A page whose text is its template (``templates/pages/``); ``section`` marks the header."""
     return TemplateView.as_view(
-        template_name=f"pages/{template}.html", http_method_names=["get", "head"]
+        template_name=f"pages/{template}.html",
+        http_method_names=["get", "head"],
+        extra_context={"section": section},
     )
 
 
@@ -42,5 +45,8 @@ urlpatterns += i18n_patterns(
     path("impressum/", page("imprint"), name="imprint"),
     path("datenschutz/", page("privacy"), name="privacy"),
     path("barrierefreiheit/", page("accessibility"), name="accessibility"),
+    # Leichte Sprache: easy-to-read German, its text in the templates (pages/easy_*.html).
+    path("leichte-sprache/", page("easy_start", section="easy"), name="easy_start"),
+    path("leichte-sprache/so-geht-es/", page("easy_help", section="easy"), name="easy_help"),
     prefix_default_language=False,
 )

@@ -12,6 +12,7 @@ filters, orders and the admin keep working on plain columns (README,
 "Languages").
 """
 
+from django.conf import settings
 from modeltranslation.translator import TranslationOptions, register
 
 from offers.models import AgePhase, Language, Provider, TargetGroup, Topic
@@ -20,25 +21,25 @@ from offers.models import AgePhase, Language, Provider, TargetGroup, Topic
 @register(AgePhase)
 class AgePhaseTranslation(TranslationOptions):
     fields = ("name",)
-    required_languages = ("de",)
+    required_languages = (settings.LANGUAGE_CODE,)
 
 
 @register(Topic)
 class TopicTranslation(TranslationOptions):
     fields = ("name", "description")
-    required_languages = {"de": ("name",)}
+    required_languages = {settings.LANGUAGE_CODE: ("name",)}
 
 
 @register(TargetGroup)
 class TargetGroupTranslation(TranslationOptions):
     fields = ("name",)
-    required_languages = ("de",)
+    required_languages = (settings.LANGUAGE_CODE,)
 
 
 @register(Language)
 class LanguageTranslation(TranslationOptions):
     fields = ("name",)
-    required_languages = ("de",)
+    required_languages = (settings.LANGUAGE_CODE,)
 
 
 # What a provider says of itself; its name stays as it is.

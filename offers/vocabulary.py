@@ -276,6 +276,7 @@ def fill_translations(apps=global_apps):
     without the columns (an older migration state) is left alone.
     """
     codes = [code for code, _ in settings.LANGUAGES]
+    german = f"name_{settings.LANGUAGE_CODE}"
     for model_name, key_field in (
         ("AgePhase", "slug"),
         ("Topic", "slug"),
@@ -284,10 +285,9 @@ def fill_translations(apps=global_apps):
     ):
         model = apps.get_model("offers", model_name)
         columns = {field.name for field in model._meta.get_fields()}
-        if f"name_{settings.LANGUAGE_CODE}" not in columns:
+        if german not in columns:
             continue
         for entry in model.objects.all():
-            german = f"name_{settings.LANGUAGE_CODE}"
             changed = {}
             if not getattr(entry, german):
                 # The name column itself (not read through the translated field).

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -46,6 +47,17 @@ def unique_slug(model, text, taken=None):
         number += 1
         slug = f"{base}-{number}"
     return slug
+
+
+def copy_into_german_column(app_label, model_name, field):
+    """A migration step: the texts ``field`` held so far are German; one UPDATE copies them into
+    the German column that django-modeltranslation added (``description_de``)."""
+
+    def copy(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        model.objects.update(**{f"{field}_{settings.LANGUAGE_CODE}": models.F(field)})
+
+    return copy
 
 
 def pk_of(obj):
