@@ -107,7 +107,10 @@ def test_consent_holds_for_the_tab_only(phone, site, tile_server):
     other_tab = phone.context.new_page()
     try:
         to_tile_server = []
-        other_tab.on("request", lambda request: request.url.startswith(origin) and to_tile_server.append(request.url))
+        other_tab.on(
+            "request",
+            lambda request: request.url.startswith(origin) and to_tile_server.append(request.url),
+        )
         other_tab.goto(url)
         other_tab.wait_for_load_state("networkidle")
         assert other_tab.get_by_role("button", name="Karte laden").is_visible()
