@@ -7,11 +7,14 @@ rejection is a German message next to its field.
 """
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance, fields_for_model
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from offers.ages import (
@@ -145,8 +148,19 @@ OFFER_SECTIONS = [
 ]
 
 
+# The texts partners may also give in the site's other languages (all optional;
+# coordinators translate the rest in the admin).
+TRANSLATED_TEXTS = ["title", "summary", "description"]
+OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+TRANSLATION_FIELDS = [f"{name}_{code}" for code in OTHER_LANGUAGES for name in TRANSLATED_TEXTS]
+
+
 class OfferContentForm(forms.ModelForm):
-    """What an offer says about itself: shared by the submission and the partner form."""
+    """What an offer says about itself: shared by the submission and the partner form.
+
+    ``title``, ``summary``, … are the German texts, whatever the page's
+    language; ``title_ar`` and the like are the translations (``translations``).
+    """
 
     SECTIONS = OFFER_SECTIONS
     # The field the place rule's message goes to (see ``Offer.validate_place``).
@@ -162,11 +176,16 @@ class OfferContentForm(forms.ModelForm):
 
     class Meta:
         model = Offer
-        fields = [name for _title, names in OFFER_SECTIONS for name in names]
+        fields = [
+            *(name for _title, names in OFFER_SECTIONS for name in names),
+            *TRANSLATION_FIELDS,
+        ]
         formfield_callback = choose_by_key
         widgets = {
             "summary": textarea(rows=3),
             "description": textarea(rows=6),
+            **{f"summary_{code}": textarea(rows=3) for code in OTHER_LANGUAGES},
+            **{f"description_{code}": textarea(rows=6) for code in OTHER_LANGUAGES},
             "schedule": textarea(rows=3),
             "districts": forms.CheckboxSelectMultiple,
             "target_groups": forms.CheckboxSelectMultiple,
@@ -176,6 +195,47 @@ class OfferContentForm(forms.ModelForm):
             "valid_from": date_input(),
             "valid_until": date_input(),
         }
+
+    def __init__(self, *args, **kwargs):
+        # The German fields read and write the German columns on a page in any
+        # language (modeltranslation maps ``offer.title`` to the active one).
+        with translation.override(settings.LANGUAGE_CODE):
+            super().__init__(*args, **kwargs)
+        for code in OTHER_LANGUAGES:
+            info = get_language_info(code)
+            for name in TRANSLATED_TEXTS:
+                field = self.fields[f"{name}_{code}"]
+                field.label = format_lazy(
+                    "{} ({})", Offer._meta.get_field(name).verbose_name, info["name_translated"]
+                )
+                field.help_text = ""
+                field.widget.attrs.update(lang=code, dir="rtl" if info["bidi"] else "ltr")
+
+    def _post_clean(self):
+        with translation.override(settings.LANGUAGE_CODE):
+            super()._post_clean()
+
+    @property
+    def translations(self):
+        """Per other language: its code, its name in itself and the fields; open where the
+        reader reads that language or something is already written or wrong."""
+        reader = translation.get_language()
+        groups = []
+        for code in OTHER_LANGUAGES:
+            fields = [self[f"{name}_{code}"] for name in TRANSLATED_TEXTS]
+            used = any(field.value() or field.errors for field in fields)
+            info = get_language_info(code)
+            groups.append(
+                {
+                    "code": code,
+                    "name": info["name_local"],
+                    "dir": "rtl" if info["bidi"] else "ltr",
+                    "fields": fields,
+                    "open": code == reader or used,
+                }
+            )
+        # The reader's own language first.
+        return sorted(groups, key=lambda group: group["code"] != reader)
 
     def places(self, cleaned):
         """Where the offer takes place, as far as this form says."""

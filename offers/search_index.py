@@ -3,9 +3,12 @@ and the vocabulary (``SearchTerm``) that typos and compounds are matched against
 
 ``Offer.search_context`` holds the provider's name and short name and the
 names, streets, postal codes, Stadtteile and Sozialräume of the offer's places
-and the Sozialräume it names; the generated search document weights it
-between the summary and the description. It cannot be a generated column
-itself: the texts live in other tables.
+and the Sozialräume it names, and the offer's title, summary and description
+in the other languages (a search in Turkish finds the Turkish text); the
+generated search document weights it between the summary and the
+description. It cannot be a generated column itself: the texts live in other
+tables, and a generated column over thirty columns would be rewritten for
+every language added.
 
 The receivers below only refresh this derived data, like the page cache's
 version bumps; they hold no business logic. Whatever changes one of those
@@ -16,6 +19,7 @@ call ``rebuild_search_index()`` themselves (the demo loader does), and
 offer uses any more (nightly, or after an import).
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Case, OuterRef, Subquery, Value, When
 from django.db.models.functions import Replace
@@ -101,7 +105,29 @@ def _context_expression(offer_model):
         .annotate(text=JoinedText(_area_words("district__name")))
         .values("text")
     )
-    return SpacedText(Subquery(provider), Subquery(place_texts), Subquery(district_texts))
+    return SpacedText(
+        Subquery(provider),
+        Subquery(place_texts),
+        Subquery(district_texts),
+        *_translations(offer_model),
+    )
+
+
+# The texts families search in the other languages (a Turkish reader types Turkish).
+SEARCHED_TRANSLATIONS = ("title", "summary", "description")
+
+
+def _translations(offer_model):
+    """The offer's searched texts in the other languages, as far as ``offer_model`` (perhaps an
+    earlier migration's) has their columns."""
+    columns = {field.name for field in offer_model._meta.concrete_fields}
+    names = [
+        f"{name}_{code}"
+        for code, _name in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE
+        for name in SEARCHED_TRANSLATIONS
+    ]
+    return [name for name in names if name in columns]
 
 
 def _terms_of(rows):
@@ -172,7 +198,14 @@ def rebuild_search_index(offer_model=Offer, term_model=SearchTerm, prune=True):
 
 # --- Receivers: each save of a text the search reads refreshes the offers concerned ---------
 
-OFFER_TEXT_FIELDS = {"title", "summary", "description", "provider", "provider_id"}
+OFFER_TEXT_FIELDS = {
+    "title",
+    "summary",
+    "description",
+    "provider",
+    "provider_id",
+    *_translations(Offer),
+}
 
 
 def _offer_saved(sender, instance, raw=False, update_fields=None, **kwargs):

@@ -15,7 +15,7 @@ filters, orders and the admin keep working on plain columns (README,
 from django.conf import settings
 from modeltranslation.translator import TranslationOptions, register
 
-from offers.models import AgePhase, Language, Provider, TargetGroup, Topic
+from offers.models import AgePhase, Language, Offer, Provider, TargetGroup, Topic
 
 
 @register(AgePhase)
@@ -46,3 +46,17 @@ class LanguageTranslation(TranslationOptions):
 @register(Provider)
 class ProviderTranslation(TranslationOptions):
     fields = ("description",)
+
+
+# An offer's own texts. Where the columns sit and who reads which: Offer's docstring.
+@register(Offer)
+class OfferTranslation(TranslationOptions):
+    fields = Offer.TRANSLATED_TEXTS
+    required_languages = {settings.LANGUAGE_CODE: ("title", "summary")}
+
+
+# The history keeps every language of a version, so a restored version restores them all.
+@register(Offer.history.model)
+class HistoricalOfferTranslation(TranslationOptions):
+    fields = Offer.TRANSLATED_TEXTS
+    required_languages = {settings.LANGUAGE_CODE: ("title", "summary")}

@@ -149,12 +149,21 @@ def test_the_model_refuses_html_and_odd_phone_numbers_for_every_form_and_the_adm
     offer.description = "Mehr unter <a href=x>hier</a>"
     offer.contact_phone = "ruf mich an"
     offer.schedule = "Für Kinder <3 Jahren, dienstags"  # a lone "<" is text
+    offer.summary_ar = "<script>alert(1)</script>"  # translations follow the same rules
 
     with translation.override("de"), pytest.raises(ValidationError) as excinfo:
         offer.full_clean()
 
     errors = excinfo.value.message_dict
-    assert sorted(errors) == ["contact_phone", "description", "title"]
+    # The German texts also under their column's name (the admin's field).
+    assert sorted(errors) == [
+        "contact_phone",
+        "description",
+        "description_de",
+        "summary_ar",
+        "title",
+        "title_de",
+    ]
     assert "ohne HTML-Code" in errors["title"][0]
     assert "nur mit Ziffern" in errors["contact_phone"][0]
 

@@ -84,7 +84,7 @@ def test_a_crafted_post_of_the_change_form_does_not_publish(editor):
     data = change_form_data(
         editor,
         change_url(offer),
-        title="Babytreff neu",
+        title_de="Babytreff neu",  # the admin edits each language's column
         status="published",
         published_at="2026-01-01 10:00",
         last_verified_at="2026-01-01",
@@ -187,12 +187,15 @@ def test_every_admin_save_records_a_reason(coordinator_client):
 
     coordinator_client.post(
         change_url(offer),
-        change_form_data(coordinator_client, change_url(offer), title="Elterncafé Lirich"),
+        change_form_data(coordinator_client, change_url(offer), title_de="Elterncafé Lirich"),
     )
     coordinator_client.post(
         change_url(offer),
         change_form_data(
-            coordinator_client, change_url(offer), summary="Neu.", change_reason="Anruf des Trägers"
+            coordinator_client,
+            change_url(offer),
+            summary_de="Neu.",
+            change_reason="Anruf des Trägers",
         ),
     )
 
@@ -202,7 +205,7 @@ def test_every_admin_save_records_a_reason(coordinator_client):
         )
     )
     assert reasons[0] == "Anruf des Trägers"
-    assert "In der Verwaltung geändert: Titel." in reasons
+    assert "In der Verwaltung geändert: Titel [de]." in reasons
     assert None not in reasons[:2] and "" not in reasons[:2]
 
 
@@ -214,14 +217,14 @@ def test_the_admin_refuses_line_breaks_in_single_line_fields(coordinator_client)
         change_form_data(
             coordinator_client,
             change_url(offer),
-            title="Elterncafé\rBcc: x@evil.example",
+            title_de="Elterncafé\rBcc: x@evil.example",
             contact_email="a@exa\u2028mple.org",
         ),
     )
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert "ohne Zeilenumbrüche" in " ".join(errors["title"])
+    assert "ohne Zeilenumbrüche" in " ".join(errors["title_de"])
     assert "an die wir nicht senden können" in " ".join(errors["contact_email"])
     offer.refresh_from_db()
     assert offer.title == "Elterncafé"

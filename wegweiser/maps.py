@@ -72,7 +72,7 @@ class OfferMap:
         places = Location.objects.select_related("neighbourhood").order_by("name", "pk")
         return (
             Offer.objects.filter(pk__in=list(self.ids))
-            .only("pk", "title", "slug", "citywide", "outreach", "online")
+            .only("pk", *Offer.text_columns("title"), "slug", "citywide", "outreach", "online")
             .prefetch_related(Prefetch("locations", queryset=places))
             .in_title_order()
         )

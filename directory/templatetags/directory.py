@@ -44,6 +44,16 @@ def text_attrs(obj, field):
     return german_text()
 
 
+@register.filter
+def described_in_german_only(offer):
+    """Whether the page should say the offer is described in German only: its summary or
+    description has no text in the reader's language."""
+    language = get_language()
+    if language == settings.LANGUAGE_CODE:
+        return False
+    return bool(offer.untranslated_texts(language, names=("summary", "description")))
+
+
 @register.simple_tag
 def german_text():
     """Attributes for an element that holds what providers wrote (in German) on a page in another

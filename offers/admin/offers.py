@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from offers import easy_language, moderation
@@ -195,7 +196,7 @@ class ChangeReportInline(admin.TabularInline):
 
 
 @admin.register(Offer)
-class OfferAdmin(SpreadsheetImport, SimpleHistoryAdmin):
+class OfferAdmin(SpreadsheetImport, SimpleHistoryAdmin, TranslationAdmin):
     form = OfferAdminForm
     resource_classes = [OfferResource]
     # Kept by django-import-export beneath its own list template (the Import link).

@@ -14,7 +14,7 @@ from django.db import connections, models
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -151,7 +151,27 @@ def refresh_deferred(instance):
 
 
 class OfferQuerySet(models.QuerySet):
-    """The vocabulary every view, filter, export and test speaks about offers."""
+    """The vocabulary every view, filter, export and test speaks about offers.
+
+    Queries speak German: ``filter(title=…)``, ``order_by("title")`` and
+    ``values("summary")`` mean the German texts in the original columns,
+    whatever the reader's language (translations: ``Offer``'s docstring).
+    """
+
+    def _post_init(self):
+        # django-modeltranslation puts its queryset class under this one and
+        # calls this hook to turn on its rewriting of ``title`` into the
+        # reader's column (``title_ar``), which has no German fallback and
+        # would sort and filter an Arabic page by mostly empty columns.
+        self._rewrite = False
+        self._populate = None
+
+    def update(self, **kwargs):
+        # Writing a text writes the German text: its original and its German column.
+        for name in Offer.TRANSLATED_TEXTS:
+            if name in kwargs:
+                kwargs.setdefault(f"{name}_{settings.LANGUAGE_CODE}", kwargs[name])
+        return super().update(**kwargs)
 
     def published(self, today=None, hide_overdue=True):
         """Published and not yet expired: what the public may see.
@@ -335,7 +355,8 @@ class OfferQuerySet(models.QuerySet):
         relations = [relation for _, relation in items]
         if not offers:
             return []
-        offers = self.bulk_create(offers, batch_size=1000)
+        with translation.override(settings.LANGUAGE_CODE):  # the original columns: Offer.save()
+            offers = self.bulk_create(offers, batch_size=1000)
         records = Offer.history.bulk_history_create(
             offers, default_user=by, default_change_reason=str(reason)
         )
@@ -403,12 +424,23 @@ def not_reserved_slug(slug):
 
 
 class Offer(models.Model):
-    """An Angebot: one prevention offer of one provider."""
+    """An Angebot: one prevention offer of one provider.
+
+    Its texts (``OFFER_TEXTS`` in offers/translation.py: title, summary,
+    description, schedule, note on cost) have a column per language of the
+    site (``title_de``, ``title_ar``, …; django-modeltranslation). Reading
+    ``offer.title`` gives the reader's language, or German where that is
+    empty. The original columns (``title``) always hold the German text:
+    ``save()`` writes them in German, and queries, the search document and
+    the facet index read them (``OfferQuerySet``).
+    """
 
     Status = OfferStatus
     Cost = OfferCost
     # Addresses of other pages under /angebote/ (the map): no offer may have them as slug.
     RESERVED_SLUGS = frozenset({"karte"})
+    # The texts with a column per language (offers/translation.py).
+    TRANSLATED_TEXTS = ("title", "summary", "description", "schedule", "cost_note")
 
     title = LineField(
         _("title"),
@@ -549,7 +581,10 @@ class Offer(models.Model):
         blank=True,
         default="",
         editable=False,
-        help_text=_("Kept by the search index: the provider's names and the places' names."),
+        help_text=_(
+            "Kept by the search index: the provider's names, the places' names and the "
+            "translations."
+        ),
     )
     search_document = models.GeneratedField(
         # Weights A–D: title, summary, provider and places, description.
@@ -574,7 +609,9 @@ class Offer(models.Model):
         ordering = ["title"]
         permissions = [("publish_offer", _("Can publish, archive and verify offers"))]
         indexes = [
-            models.Index(fields=["title"], name="offer_title_idx"),
+            # An expression, so modeltranslation does not add an index per language
+            # (queries order by the German title only).
+            models.Index(F("title"), name="offer_title_idx"),
             models.Index(fields=["status", "valid_until"], name="offer_status_valid_until_idx"),
             models.Index(fields=["min_age_months", "max_age_months"], name="offer_age_idx"),
             # The open data's modified_after (harvesting what changed).
@@ -623,6 +660,17 @@ class Offer(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Empty is "": a new offer's columns start as NULL, a form writes "", and the
+        # history would record the difference as a change.
+        for name in self.TRANSLATED_TEXTS:
+            for code, _name in settings.LANGUAGES:
+                if getattr(self, f"{name}_{code}") is None:
+                    setattr(self, f"{name}_{code}", "")
+        # modeltranslation fills the original columns from the active language's columns.
+        with translation.override(settings.LANGUAGE_CODE):
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("directory:detail", kwargs={"slug": self.slug})
@@ -697,6 +745,20 @@ class Offer(models.Model):
         if self.last_verified_at is None:
             return datetime.date.min
         return add_months(self.review_due_on, settings.HIDE_OVERDUE_AFTER_MONTHS)
+
+    @classmethod
+    def text_columns(cls, name):
+        """The columns ``offer.<name>`` reads (for ``only()``): one per language."""
+        return [name, *(f"{name}_{code}" for code, _name in settings.LANGUAGES)]
+
+    def untranslated_texts(self, language, names=TRANSLATED_TEXTS):
+        """Those of ``names`` the offer has in German but not in ``language``."""
+        return [
+            name
+            for name in names
+            if getattr(self, f"{name}_{settings.LANGUAGE_CODE}")
+            and not getattr(self, f"{name}_{language}")
+        ]
 
     def save_with_relations(self, relations, by=None, reason=""):
         """Save the offer and its many-to-many relations as one history record."""
