@@ -7,7 +7,7 @@ from django.test import Client, TestCase
 from django.utils import translation
 
 from offers.facet_index import forget_facet_states
-from tests.factories import make_user
+from tests.factories import make_provider, make_user
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -161,3 +161,14 @@ def log_in(client, username, password, url="/admin/login/"):
     """Log in through the login form, as people do (django-axes watches every attempt)."""
     response = client.post(url, {"username": username, "password": password})
     return response.status_code == 302
+
+
+@pytest.fixture
+def partner(db):
+    """A user with a partner account for the provider "Familienzentrum Sonnenblume"."""
+    from offers.models import PartnerAccount
+
+    provider = make_provider(name="Familienzentrum Sonnenblume", slug="sonnenblume")
+    user = make_user("sonnenblume")
+    PartnerAccount.objects.create(user=user, provider=provider)
+    return user

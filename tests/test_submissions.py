@@ -398,16 +398,6 @@ def test_every_change_is_recorded_with_who_and_what(coordinator_client, coordina
 # --- partner accounts -------------------------------------------------------------------
 
 
-@pytest.fixture
-def partner(db):
-    from offers.models import PartnerAccount
-
-    provider = make_provider(name="Familienzentrum Sonnenblume", slug="sonnenblume")
-    user = make_user("sonnenblume")
-    PartnerAccount.objects.create(user=user, provider=provider)
-    return user
-
-
 def partner_form_data(offer, **changes):
     data = {
         "title": offer.title,
