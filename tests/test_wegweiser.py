@@ -377,6 +377,47 @@ def test_the_guide_speaks_the_language_of_the_address_and_reads_right_to_left_in
     assert "←" in " ".join(texts) and "→" not in " ".join(texts)  # "described in", read leftwards
 
 
+def test_an_offer_is_printed_in_the_guides_language_where_it_has_a_text_in_it(client):
+    make_offer(title="Elterncafé", min_age_months=0, max_age_months=71)
+    make_offer(
+        title="Familienberatung", title_ar="استشارة الأسرة", min_age_months=0, max_age_months=71
+    )
+
+    reader = read_pdf(client.get("/ar/wegweiser/pdf/"))
+
+    printed = " ".join(page_texts(reader))
+    assert "Elterncafé" in printed and "Familienberatung" not in printed
+    assert "الأسرة" in printed
+    # A screen reader reads the German title as German, the Arabic one as Arabic: in the
+    # entries (Elterncafé first, in the order of the German titles) and in the list of
+    # offers described earlier.
+    titles = [lang for parent, lang in link_languages(reader) if parent == "/H2"]
+    earlier = [lang for parent, lang in link_languages(reader) if parent == "/LBody"]
+    assert titles == ["de", "ar"]
+    assert earlier == ["de", "ar"]
+
+
+def link_languages(reader):
+    """Each link's (parent's type, language) in the tagged PDF, the language inherited."""
+    found = []
+
+    def walk(node, parent, lang):
+        node = node.get_object()
+        if not isinstance(node, pypdf.generic.DictionaryObject):
+            return
+        lang = str(node.get("/Lang", lang))
+        if node.get("/S") == "/Link":
+            found.append((parent, lang))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids]:
+            if kid is not None:
+                walk(kid, str(node.get("/S", "")), lang)
+
+    root = reader.trailer["/Root"]
+    walk(root["/StructTreeRoot"], "", str(root["/Lang"]))
+    return found
+
+
 def structure(reader):
     """The tagged PDF's structure elements as (type, alternative text) pairs, in tree order."""
     found = []

@@ -111,6 +111,13 @@ def entry_lines(offer):
     return lines
 
 
+def written_in(offer, name):
+    """The language of ``offer.<name>`` where it is not the guide's (the German text standing in
+    for a missing translation), else None."""
+    language = translation.get_language()
+    return settings.LANGUAGE_CODE if offer.untranslated_texts(language, names=(name,)) else None
+
+
 def guide_document(guide):
     """Everything the printed guide says, for the template: plain data, translated."""
     sections = guide.sections()
@@ -118,8 +125,6 @@ def guide_document(guide):
     offer_code = _("QR code of the offer's page")
     return {
         "lang": translation.get_language(),
-        # The language of what providers wrote (titles, summaries).
-        "content_lang": settings.LANGUAGE_CODE,
         "title": f"{_('Guide for families')} – {guide.place}",
         "author": _("City of Oberhausen, Office for Equal Opportunities"),
         "description": _("Prevention offers for families in Oberhausen"),
@@ -166,7 +171,9 @@ def guide_document(guide):
                         "pk": offer.pk,
                         "url": (url := absolute(reverse("directory:detail", args=[offer.slug]))),
                         "title": offer.title,
+                        "title_lang": written_in(offer, "title"),
                         "summary": offer.summary,
+                        "summary_lang": written_in(offer, "summary"),
                         "lines": entry_lines(offer),
                         "qr": _code(url, offer_code),
                     }
@@ -176,7 +183,12 @@ def guide_document(guide):
                 if section.offers
                 else _("For this age, described in an earlier section"),
                 "see_also": [
-                    {"pk": offer.pk, "title": offer.title, "section": str(described_in.title)}
+                    {
+                        "pk": offer.pk,
+                        "title": offer.title,
+                        "title_lang": written_in(offer, "title"),
+                        "section": str(described_in.title),
+                    }
                     for offer, described_in in section.see_also
                 ],
             }
