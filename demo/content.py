@@ -1565,3 +1565,108 @@ EASY_TEXTS = {
         "Fragen Sie im Familien-Büro der Stadt."
     ),
 }
+
+# Some offers in the other languages of the site, as coordinators or partners would add them
+# (title and summary; the Elterncafé also its description). A place's name stays German
+# and is added to the title as in German ("Elterncafé – Familienzentrum …").
+TRANSLATIONS = {
+    "elterncafe": {
+        "en": (
+            "Parents' café",
+            "Parents meet over coffee and tea while the children play next door.",
+            "At the parents' café you get to know other parents from your district. A "
+            "professional is there and answers questions about parenting, Kita and school. "
+            "Children are welcome.",
+        ),
+        "tr": (
+            "Ebeveyn kafesi",
+            "Ebeveynler çay ve kahve eşliğinde buluşur, çocuklar yan odada oynar.",
+            "Ebeveyn kafesinde semtinizdeki diğer ebeveynlerle tanışırsınız. Bir uzman "
+            "oradadır ve eğitim, kreş ve okulla ilgili soruları yanıtlar. Çocuklar da "
+            "gelebilir.",
+        ),
+        "ar": (
+            "مقهى الآباء والأمهات",
+            "يلتقي الآباء والأمهات على القهوة والشاي، ويلعب الأطفال في الغرفة المجاورة.",
+            "في مقهى الآباء والأمهات تتعرفون على آباء وأمهات آخرين من حيّكم. توجد "
+            "مختصة تجيب عن الأسئلة حول التربية والروضة والمدرسة. الأطفال مرحَّب بهم.",
+        ),
+        "uk": (
+            "Батьківське кафе",
+            "Батьки зустрічаються за кавою та чаєм, діти граються поруч.",
+            "У батьківському кафе ви знайомитеся з іншими батьками з вашого району. Тут є "
+            "фахівчиня, яка відповідає на запитання про виховання, дитсадок і школу. Діти "
+            "теж можуть прийти.",
+        ),
+        "ru": (
+            "Родительское кафе",
+            "Родители встречаются за кофе и чаем, дети играют рядом.",
+            "В родительском кафе вы знакомитесь с другими родителями из вашего района. Здесь "
+            "есть специалист, который отвечает на вопросы о воспитании, детском саде и "
+            "школе. Дети тоже могут прийти.",
+        ),
+    },
+    "krabbelgruppe": {
+        "en": (
+            "Baby and toddler group",
+            "Play, sing and talk for parents with babies and toddlers.",
+        ),
+        "tr": (
+            "Bebek ve küçük çocuk grubu",
+            "Bebekli ve küçük çocuklu ebeveynler için oyun, şarkı ve sohbet.",
+        ),
+        "ar": (
+            "مجموعة الرضّع والأطفال الصغار",
+            "لعب وغناء وتبادل خبرات للآباء والأمهات مع الرضّع والأطفال الصغار.",
+        ),
+        "uk": (
+            "Група для малюків",
+            "Ігри, пісні та спілкування для батьків з немовлятами й малюками.",
+        ),
+        "ru": (
+            "Группа для малышей",
+            "Игры, песни и общение для родителей с младенцами и малышами.",
+        ),
+    },
+    "hebammensprechstunde": {
+        "en": (
+            "Drop-in midwife consultation",
+            "A midwife answers questions about pregnancy, birth and breastfeeding.",
+        ),
+        "tr": (
+            "Randevusuz ebe danışma saati",
+            "Bir ebe hamilelik, doğum ve emzirme hakkındaki soruları yanıtlar.",
+        ),
+        "ar": ("استشارة القابلة دون موعد", "تجيب قابلة عن الأسئلة حول الحمل والولادة والرضاعة."),
+        "uk": (
+            "Відкрита консультація акушерки",
+            "Акушерка відповідає на запитання про вагітність, пологи та грудне вигодовування.",
+        ),
+        "ru": (
+            "Открытая консультация акушерки",
+            "Акушерка отвечает на вопросы о беременности, родах и грудном вскармливании.",
+        ),
+    },
+    "rucksack-kita": {
+        "en": (
+            "Rucksack Kita – parents learn too",
+            "Parents strengthen their children's language in German and in the family language.",
+        ),
+        "tr": (
+            "Rucksack Kita – ebeveynler de öğreniyor",
+            "Ebeveynler çocuklarının Almancasını ve aile dilini güçlendirir.",
+        ),
+        "ar": (
+            "روكزاك في الروضة – الآباء والأمهات يتعلمون أيضًا",
+            "يقوّي الآباء والأمهات لغة أطفالهم بالألمانية وبلغة العائلة.",
+        ),
+        "uk": (
+            "Rucksack Kita – батьки теж навчаються",
+            "Батьки розвивають мову своїх дітей німецькою та мовою родини.",
+        ),
+        "ru": (
+            "Rucksack Kita – родители тоже учатся",
+            "Родители развивают речь своих детей на немецком и на языке семьи.",
+        ),
+    },
+}

@@ -221,6 +221,16 @@ def _load_offers(providers, locations, today, stats):
             "districts": districts,
         }
 
+    def translations(key, place=""):
+        """The offer's texts in other languages (content.TRANSLATIONS), titled like the German."""
+        fields = {}
+        for code, texts in content.TRANSLATIONS.get(key, {}).items():
+            fields[f"title_{code}"] = texts[0] + place
+            fields[f"summary_{code}"] = texts[1]
+            if len(texts) > 2:
+                fields[f"description_{code}"] = texts[2]
+        return fields
+
     def common(title, summary, description, minimum, maximum, cost, registration, schedule, seed):
         state = _curation(seed, today)
         return {
@@ -283,6 +293,7 @@ def _load_offers(providers, locations, today, stats):
             )
             fields["provider"] = location.provider
             fields["easy_text"] = content.EASY_TEXTS.get(key, "")
+            fields.update(translations(key, f" – {location.name}"))
             offer, created = new_offers.add(
                 fields,
                 german_slugify(full_title),
@@ -327,6 +338,7 @@ def _load_offers(providers, locations, today, stats):
             title, summary, description, minimum, maximum, cost, registration, schedule, key
         )
         fields.update(provider=provider, easy_text=content.EASY_TEXTS.get(key, ""), **flags)
+        fields.update(translations(key))
         offer, created = new_offers.add(
             fields, german_slugify(title), relations(topics, groups, languages, places, districts)
         )
@@ -346,6 +358,12 @@ def _load_parallel_offer(new_offers, fields, location, district_locations, relat
     title = fields["title"].replace(location.name, other.name)
     fields = {
         **fields,
+        # The titles in every language name the other place.
+        **{
+            name: text.replace(location.name, other.name)
+            for name, text in fields.items()
+            if name.startswith("title_") and text
+        },
         "title": title,
         "provider": other.provider,
         "status": Offer.Status.PUBLISHED,

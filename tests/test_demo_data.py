@@ -177,3 +177,16 @@ def test_demo_offers_have_texts_in_leichte_sprache(demo):
 
     assert set(easy.values_list("easy_text", flat=True)) == set(EASY_TEXTS.values())
     assert easy.published().count() >= 5
+
+
+def test_demo_offers_show_their_translations(demo, client):
+    cafe = Offer.objects.published().filter(title__startswith="Elterncafé – ").first()
+    place = cafe.title.removeprefix("Elterncafé – ")
+    page = client.get(f"/tr{cafe.get_absolute_url()}").content.decode()
+    listing = client.get("/ar/angebote/", {"q": "مقهى"}).content.decode()
+
+    assert f"مقهى الآباء والأمهات – {place}" in listing  # the place's name stays German
+    assert f"<h1>Ebeveyn kafesi – {place}</h1>" in page
+    assert "yalnızca Almanca" not in page  # title, summary and description in Turkish
+    # A demo offer without translations stays German, marked as such.
+    assert Offer.objects.published().filter(title_tr="").exists()

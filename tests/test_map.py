@@ -90,11 +90,31 @@ def test_geojson_has_the_selections_places_with_their_offers(client):
                     "name": "Treff Lirich",
                     "address": f"{lirich.street}, {lirich.postal_code} Oberhausen",
                     "neighbourhood": "Lirich",
-                    "offers": [{"title": "Elterncafé", "url": offer.get_absolute_url()}],
+                    "offers": [
+                        {"title": "Elterncafé", "lang": "de", "url": offer.get_absolute_url()}
+                    ],
                 },
             }
         ],
     }
+
+
+def test_the_map_names_offers_in_the_readers_language_and_says_which_stay_german(client):
+    lirich = located("Treff Lirich", "lirich", 51.4806, 6.8308)
+    make_offer(
+        title="Babyschwimmen", slug="babyschwimmen", title_ar="سباحة الرضع", locations=[lirich]
+    )
+    make_offer(title="Elterncafé", slug="elterncafe", locations=[lirich])
+
+    feature = client.get(f"/ar{GEOJSON}").json()["features"][0]
+    html = client.get(f"/ar{MAP}").content.decode()
+
+    assert [(o["title"], o["lang"]) for o in feature["properties"]["offers"]] == [
+        ("سباحة الرضع", "ar"),
+        ("Elterncafé", "de"),
+    ]
+    assert '/ar/angebote/elterncafe/" lang="de" dir="ltr">Elterncafé</a>' in html
+    assert '/ar/angebote/babyschwimmen/">سباحة الرضع</a>' in html
 
 
 def test_with_a_tile_server_the_map_page_offers_it_and_only_it_may_send_images(client, settings):

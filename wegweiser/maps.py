@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from directory.facets import Selection
@@ -34,7 +35,12 @@ class MapPlace:
                 "address": f"{location.street}, {location.postal_code} {location.city}",
                 "neighbourhood": location.neighbourhood.name if location.neighbourhood else "",
                 "offers": [
-                    {"title": offer.title, "url": offer.get_absolute_url()} for offer in self.offers
+                    {
+                        "title": offer.title,
+                        "lang": offer.text_language("title", get_language()),
+                        "url": offer.get_absolute_url(),
+                    }
+                    for offer in self.offers
                 ],
             },
         }

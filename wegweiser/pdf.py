@@ -115,7 +115,8 @@ def written_in(offer, name):
     """The language of ``offer.<name>`` where it is not the guide's (the German text standing in
     for a missing translation), else None."""
     language = translation.get_language()
-    return settings.LANGUAGE_CODE if offer.untranslated_texts(language, names=(name,)) else None
+    written = offer.text_language(name, language)
+    return None if written == language else written
 
 
 def guide_document(guide):

@@ -8,6 +8,15 @@ from django.db import migrations, models
 from offers.models.common import copy_into_german_column
 
 
+def blank_translations(apps, schema_editor):
+    """Empty is "" (``Offer.blank_empty_texts``), not the NULL the new columns start with."""
+    offer = apps.get_model("offers", "Offer")
+    for name in ("title", "summary", "description", "schedule", "cost_note"):
+        for code in ("de", "en", "tr", "ar", "uk", "ru"):  # the columns added here
+            column = f"{name}_{code}"
+            offer.objects.filter(**{f"{column}__isnull": True}).update(**{column: ""})
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("offers", "0023_descriptions_in_every_language"),
@@ -593,4 +602,5 @@ class Migration(migrations.Migration):
             for model in ("Offer", "HistoricalOffer")
             for field in ("title", "summary", "description", "schedule", "cost_note")
         ),
+        migrations.RunPython(blank_translations, migrations.RunPython.noop),
     ]

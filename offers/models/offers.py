@@ -336,8 +336,10 @@ class OfferQuerySet(models.QuerySet):
         )
 
     def in_title_order(self):
-        """The offers as a list in German dictionary order of their titles (the list's order)."""
-        return sorted(self, key=lambda offer: (*title_key(offer.title), offer.pk))
+        """The offers as a list in German dictionary order of their German titles (the list's
+        order, whatever the reader's language)."""
+        german = f"title_{settings.LANGUAGE_CODE}"
+        return sorted(self, key=lambda offer: (*title_key(getattr(offer, german)), offer.pk))
 
     def create_with_relations(self, items, by=None, reason=""):
         """Create offers with their relations in bulk, each with one history record.
@@ -355,6 +357,8 @@ class OfferQuerySet(models.QuerySet):
         relations = [relation for _, relation in items]
         if not offers:
             return []
+        for offer in offers:
+            offer.blank_empty_texts()
         with translation.override(settings.LANGUAGE_CODE):  # the original columns: Offer.save()
             offers = self.bulk_create(offers, batch_size=1000)
         records = Offer.history.bulk_history_create(
@@ -662,12 +666,7 @@ class Offer(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        # Empty is "": a new offer's columns start as NULL, a form writes "", and the
-        # history would record the difference as a change.
-        for name in self.TRANSLATED_TEXTS:
-            for code, _name in settings.LANGUAGES:
-                if getattr(self, f"{name}_{code}") is None:
-                    setattr(self, f"{name}_{code}", "")
+        self.blank_empty_texts()
         # modeltranslation fills the original columns from the active language's columns.
         with translation.override(settings.LANGUAGE_CODE):
             super().save(*args, **kwargs)
@@ -746,10 +745,25 @@ class Offer(models.Model):
             return datetime.date.min
         return add_months(self.review_due_on, settings.HIDE_OVERDUE_AFTER_MONTHS)
 
+    def blank_empty_texts(self):
+        """Empty is "": a new offer's columns start as NULL, a form writes "", and the
+        history would record the difference as a change."""
+        for name in self.TRANSLATED_TEXTS:
+            for code, _name in settings.LANGUAGES:
+                if getattr(self, f"{name}_{code}") is None:
+                    setattr(self, f"{name}_{code}", "")
+
     @classmethod
     def text_columns(cls, name):
         """The columns ``offer.<name>`` reads (for ``only()``): one per language."""
         return [name, *(f"{name}_{code}" for code, _name in settings.LANGUAGES)]
+
+    def text_language(self, name, language):
+        """The language a reader of ``language`` reads ``offer.<name>`` in: theirs where the
+        offer has the text in it, else German."""
+        if getattr(self, f"{name}_{language}", None):
+            return language
+        return settings.LANGUAGE_CODE
 
     def untranslated_texts(self, language, names=TRANSLATED_TEXTS):
         """Those of ``names`` the offer has in German but not in ``language``."""

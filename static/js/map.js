@@ -38,6 +38,11 @@
       var item = document.createElement("li");
       var link = text("a", offer.title);
       link.href = offer.url;
+      if (offer.lang !== document.documentElement.lang) {
+        // German standing in for a missing translation: read as German, left to right.
+        link.lang = offer.lang;
+        link.dir = "ltr";
+      }
       item.appendChild(link);
       list.appendChild(item);
     });
