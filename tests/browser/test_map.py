@@ -14,6 +14,7 @@ from django.http import QueryDict
 from directory.filters import OfferFilter
 from offers.models import Offer
 from tests.browser.conftest import axe_violations, tab_until, wait_until
+from tests.factories import make_location, make_offer
 from wegweiser.maps import OfferMap
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -88,6 +89,27 @@ def test_no_tile_is_fetched_before_consent_and_markers_work_by_keyboard(phone, s
     popup.wait_for()
     assert label.split(":")[0] in popup.inner_text()
     assert popup.locator("a").count() >= 1
+
+
+def test_a_popup_marks_the_german_titles_on_an_arabic_page(phone, site, tile_server):
+    place = make_location(name="Treff Zauberwald", latitude=51.4806, longitude=6.8308)
+    make_offer(title="Zauberwald-Café", title_ar="مقهى غابة زاوبر", locations=[place])
+    make_offer(title="Zauberwald-Spielgruppe", locations=[place])
+
+    phone.goto(f"{site}/ar/angebote/karte/?q=Zauberwald")
+    phone.get_by_role("button", name="تحميل الخريطة").click()
+    wait_until(phone, "document.querySelectorAll('.leaflet-marker-icon').length === 1")
+    markers(phone).first.click()
+    popup = phone.locator(".leaflet-popup-content")
+    popup.wait_for()
+
+    links = popup.locator("a").evaluate_all(
+        "links => links.map(link => [link.textContent, link.lang, link.dir])"
+    )
+    assert links == [
+        ["مقهى غابة زاوبر", "", ""],
+        ["Zauberwald-Spielgruppe", "de", "ltr"],
+    ]
 
 
 def test_consent_holds_for_the_tab_only(phone, site, tile_server):
