@@ -86,6 +86,10 @@ VOCABULARY = {
 }
 FREE = ("free",)
 WHEELCHAIR = ("wheelchair",)
+# What an offer is or has besides its relations (the open data's features ask for them):
+# ("flag", field) for its yes/no fields, ("has", field) for those it may leave empty.
+FLAGS = ("citywide", "outreach", "online", "registration_required")
+FILLED = ("min_age_months", "max_age_months", "website")
 EMPTY = FrozenBitMap()
 
 
@@ -340,17 +344,29 @@ def _load(using, day, vocabulary, offer_ids=None):
     rows = offers.published(day).values_list(
         "pk",
         "provider_id",
-        "min_age_months",
-        "max_age_months",
-        "citywide",
         "cost",
         "title",
         "last_verified_at",
         "published_at",
+        *FLAGS,
+        *FILLED,
     )
-    for pk, provider_id, low, high, is_citywide, cost, title, verified, published_at in rows:
+    for pk, provider_id, cost, title, verified, published_at, *facts in rows:
+        flags = dict(zip(FLAGS, facts[: len(FLAGS)], strict=True))
+        filled = dict(zip(FILLED, facts[len(FLAGS) :], strict=True))
+        low, high, is_citywide = (
+            filled["min_age_months"],
+            filled["max_age_months"],
+            flags["citywide"],
+        )
         published.add(pk)
         members["provider", provider_id].append(pk)
+        for name, value in flags.items():
+            if value:
+                members["flag", name].append(pk)
+        for name, value in filled.items():
+            if value is not None and value != "":
+                members["has", name].append(pk)
         keys = ranges.get((low, high))
         if keys is None:
             keys = ranges[low, high] = [key for key, a, b in ages if ages_overlap(low, high, a, b)]

@@ -208,6 +208,14 @@ _FEATURES = {
 
 _ANY_FEATURE = functools.reduce(lambda a, b: a | b, _FEATURES.values())
 
+# The same features as the facet index's bitmaps (offers.facet_index: FLAGS, FILLED).
+_FEATURE_KEYS = {
+    "mindestalter-monate": ("has", "min_age_months"),
+    "hoechstalter-monate": ("has", "max_age_months"),
+    **{slug: ("flag", field) for slug, field in hsds.FLAG_FEATURES.items()},
+    "webseite": ("has", "website"),
+}
+
 
 def _in_taxonomy(offers, taxonomy_id):
     taxonomy = hsds.TAXONOMY_BY_ID.get(taxonomy_id)
@@ -260,7 +268,7 @@ def _indexed_services(request, vocabulary):
 
     Counting and finding a page in the index's title order cost no query; the
     page's offers are read by id. A search is the site's search, kept by the
-    index per query; the features and dates are read as ids.
+    index per query; the dates are read as ids.
     """
     state = facet_state()
     selection = state.published
@@ -276,7 +284,7 @@ def _indexed_services(request, vocabulary):
         elif kind is not None:
             selection = selection & state.get((kind, term.obj.pk))
         else:
-            selection = _narrowed(selection, _FEATURES[term.slug])
+            selection = selection & state.get(_FEATURE_KEYS[term.slug])
     taxonomy_id = request.GET.get("taxonomy_id", "").strip()
     if taxonomy_id:
         taxonomy = hsds.TAXONOMY_BY_ID.get(taxonomy_id)
@@ -284,7 +292,8 @@ def _indexed_services(request, vocabulary):
         if taxonomy is None:
             selection = BitMap()
         elif taxonomy is hsds.FEATURES:
-            selection = _narrowed(selection, _ANY_FEATURE)
+            features = [state.get(key) for key in _FEATURE_KEYS.values()]
+            selection = selection & BitMap.union(BitMap(), *features)
         elif taxonomy is not hsds.PHASES:  # every offer lies in at least one phase
             selection = selection & BitMap.union(BitMap(), *state.keys(kind).values())
     organization_id = request.GET.get("organization_id", "").strip()

@@ -230,6 +230,28 @@ def test_every_filter_from_the_index_gives_exactly_the_sql_answer(demo, client, 
         assert {s["id"] for s in found} == {str(u) for u in expected}, params
 
 
+def test_a_feature_term_follows_an_edit_at_once(client):
+    """The features are bitmaps of the facet index: an edit reaches them like any filter."""
+    offer = make_offer(title="Zauberwald-Café")
+    terms = {term.slug: term.id for term in hsds.Vocabulary().terms}
+
+    def titles(feature):
+        return {s["name"] for s in every_page(client, "/services", taxonomy_term_id=terms[feature])}
+
+    def with_any_feature():
+        return get(client, "/services", taxonomy_id=hsds.FEATURES.id)["total_items"]
+
+    before = with_any_feature()
+    assert "Zauberwald-Café" not in titles("webseite") | titles("aufsuchend")
+
+    offer.website = "https://zauberwald.example.org"
+    offer.outreach = True
+    offer.save()
+
+    assert "Zauberwald-Café" in titles("webseite") & titles("aufsuchend")
+    assert with_any_feature() == before + 1
+
+
 def test_modified_after_gives_exactly_the_offers_changed_since(demo, client, monkeypatch):
     """Old and recent dates (the index is read from either side), alone and with a term."""
     monkeypatch.setattr("opendata.views.PROBE", 20)  # 10 % of the demo's offers is below it
