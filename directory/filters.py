@@ -218,9 +218,11 @@ class OfferFilter(django_filters.FilterSet):
             chosen = self.default_sort
         return chosen
 
-    def ranked_qs(self, total=None):
-        """A search's selection best match first (``total``: how many, when counted already).
+    def ranked_qs(self, total=None, state=None, selection=None):
+        """A search's selection best match first (``total``: how many, when counted already;
+        ``state`` and ``selection``: the facet index's state and the selection's bitmap).
 
         The other orders are the facet index's (``FilterPanel.results``).
         """
-        return self.qs.by_relevance(self.search_plan(self.active["q"]), total)
+        plan = self.search_plan(self.active["q"])
+        return self.qs.by_relevance(plan, total, state=state, selection=selection)

@@ -6,10 +6,23 @@ Ranking every match of a broad query reads every matching row: 30 000 of
 ``RelevanceOrder`` ranks the best candidates of two tiers only.
 """
 
+from django.contrib.postgres.search import SearchRank
+from django.db.models import F, Q
+from pyroaring import BitMap
+
 # Ranking every match costs about 4 ms per 1 000 matches at 100 000 offers.
 EXACT_RANKING_LIMIT = 5000
 # The relevance order ranks this many matches per tier; the rest of a tier follows by title.
 RANKED_CANDIDATES = 200
+# With the facet index: tier 1's candidates are looked for along the title index in at most
+# this many batches, the first of RANKED_CANDIDATES rows, each next four times the last
+# (then tier 1 comes from the index).
+WALK_BATCHES = 3
+
+
+def after_in_title_order(pk, title):
+    """The offers after (``pk``, ``title``) in the order ``title, pk``."""
+    return Q(title__gt=title) | Q(title=title, pk__gt=pk)
 
 
 class RelevanceOrder:
@@ -27,13 +40,18 @@ class RelevanceOrder:
 
     ordered = True
 
-    def __init__(self, queryset, plan, related=False):
+    def __init__(self, queryset, plan, related=False, state=None, selection=None):
         self.queryset = queryset
         self.plan = plan
         self.related = related
+        # The facet index's state and the selection's bitmap: the tiers from the index.
+        self.state = state
+        self.selection = selection
 
     def with_related(self):
-        return RelevanceOrder(self.queryset, self.plan, related=True)
+        return RelevanceOrder(
+            self.queryset, self.plan, related=True, state=self.state, selection=self.selection
+        )
 
     def tiers(self):
         in_title_or_summary = self.plan.tsquery(weights="AB")
@@ -43,6 +61,8 @@ class RelevanceOrder:
         ]
 
     def ids(self, start, stop):
+        if self.state is not None:
+            return self.indexed_ids(start, stop)
         ids, position = [], 0
         for tier in self.tiers():
             if position >= stop:
@@ -60,6 +80,79 @@ class RelevanceOrder:
                     ids += by_title.values_list("pk", flat=True)[max(low, len(ranked)) : high]
             position += size
         return ids
+
+    def indexed_ids(self, start, stop):
+        """``ids()`` with the facet index's ``selection``: a walk along the title index finds
+        tier 1's candidates (no row but theirs read, however broad the search); the rest of
+        each tier comes in the index's title order, tier 2 from the bitmaps."""
+        candidates, first = self.first_candidates()
+        ids, position = self.tier_ids(first, self.ranked(candidates), start, stop, 0)
+        if position < stop:
+            first = first if first is not None else self.first_tier()
+            second = self.selection - first
+            candidates = self.state.orders["title"].page(second, 0, RANKED_CANDIDATES)
+            more, position = self.tier_ids(second, self.ranked(candidates), start, stop, position)
+            ids += more
+        return ids
+
+    def tier_ids(self, tier, ranked, start, stop, position):
+        """The ids of positions ``start``–``stop`` a tier beginning at ``position`` holds: its
+        ``ranked`` candidates, then the others by title; and the position after the tier.
+        ``tier`` (a bitmap) is read only when the page goes past the candidates."""
+        ids = ranked[max(start, position) - position : max(stop - position, 0)]
+        if stop <= position + len(ranked):
+            return ids, position + len(ranked)  # the tier may hold more; this page needs none
+        tier = tier if tier is not None else self.first_tier()
+        rest = tier - BitMap(ranked)
+        low = max(start - position - len(ranked), 0)
+        high = stop - position - len(ranked)
+        ids += self.state.orders["title"].page(rest, low, high)
+        return ids, position + len(tier)
+
+    def first_tier(self):
+        """Every offer of the selection with every word in its title or summary (kept per plan)."""
+        return self.selection & self.state.search(self.plan, in_title_or_summary=True)
+
+    def first_candidates(self):
+        """(tier 1's first ``RANKED_CANDIDATES`` by title, tier 1 as a bitmap when the walk
+        saw all of it, else None).
+
+        Walks the offers with every word in their title or summary by title, a batch at a
+        time, keeping those of the selection; a selection sparse among them (narrowed by other
+        filters) takes tier 1 from the index instead, kept per plan.
+        """
+        head = (
+            self.queryset.model.objects.using(self.queryset.db)
+            .published()
+            .search_in_title_or_summary(self.plan)
+            .order_by("title", "pk")
+            .values_list("pk", "title")
+        )
+        found, last = [], None
+        for number in range(WALK_BATCHES):
+            size = RANKED_CANDIDATES * 4**number
+            batch = head if last is None else head.filter(after_in_title_order(*last))
+            rows = list(batch[:size])
+            found += [pk for pk, _ in rows if pk in self.selection]
+            if len(found) >= RANKED_CANDIDATES:
+                return found[:RANKED_CANDIDATES], None
+            if len(rows) < size:
+                return found, BitMap(found)  # all of tier 1
+            last = rows[-1]
+        first = self.first_tier()
+        return self.state.orders["title"].page(first, 0, RANKED_CANDIDATES), first
+
+    def ranked(self, candidates):
+        """``candidates`` (ids) best match first: rank, then title."""
+        if not candidates:
+            return []
+        rows = (
+            self.queryset.model.objects.using(self.queryset.db)
+            .filter(pk__in=candidates)
+            .annotate(rank=SearchRank(F("search_document"), self.plan.tsquery()))
+            .values_list("pk", "rank", "title")
+        )
+        return [pk for pk, _, _ in sorted(rows, key=lambda c: (-c[1], c[2], c[0]))]
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step:

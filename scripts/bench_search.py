@@ -6,8 +6,10 @@
 Uses (and if needed fills) the database ``bench_<N>`` of ``scripts/bench.py``,
 then for every query makes the plan (vocabulary and synonym look-ups) and
 reads the first page of published offers by relevance as the list does
-(``by_relevance``), several times, and reports the time per query (p50, p95;
-wall clock, and the sum of its queries' times) and over all queries. Only loopback addresses are used.
+(``by_relevance`` with the facet index's selection; the count comes from the
+index's search, outside the time), several times, and reports the first
+time (nothing of the search kept) and the others (p50, p95; wall clock, and
+the sum of its queries' times), per query and over all queries. Only loopback addresses are used.
 """
 
 import argparse
@@ -34,9 +36,13 @@ QUERIES = [
 
 CODE = """
 import json, time
+from django.core.cache import cache
 from django.db import connection
+from offers.facet_index import facet_state
 from offers.models import Offer
 from offers.search import plan_search
+cache.clear()  # no search kept from an earlier run
+state = facet_state()
 connection.force_debug_cursor = True  # record every query's time
 results = {}
 for text in QUERIES:
@@ -46,14 +52,16 @@ for text in QUERIES:
         plan = plan_search(text)
         plans.append((time.perf_counter() - started) * 1000)
         matches = Offer.objects.published().search(plan)
-        total = matches.count()  # the list counts once per selection, cached (issue 12)
+        # The list counts from the facet index's search, kept per plan (issue 12).
+        selection = state.search(plan)
         connection.queries_log.clear()
         started = time.perf_counter()
-        page = list(matches.by_relevance(plan, total)[0:20])
+        order = matches.by_relevance(plan, len(selection), state=state, selection=selection)
+        page = list(order[0:20])
         pages.append((time.perf_counter() - started) * 1000)
         database.append(sum(float(q["time"]) for q in connection.queries) * 1000)
     results[text] = {
-        "plan_ms": plans, "page_ms": pages, "db_ms": database, "matches": total,
+        "plan_ms": plans, "page_ms": pages, "db_ms": database, "matches": len(selection),
         "first": page[0].title if page else "",
     }
 print("RESULT " + json.dumps(results))
@@ -77,19 +85,27 @@ def main():
     print(
         f"Search at {args.offers} generated offers (database {database}), {args.repeat} runs each"
     )
-    print("| query | matches | page p50 ms | page p95 ms | in the database p95 ms | plan p50 ms |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    pages, database = [], []
+    print(
+        "| query | matches | first time: page ms | in the database ms "
+        "| again: page p50 ms | page p95 ms | in the database p95 ms | plan p50 ms |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    first_pages, first_database, pages, database = [], [], [], []
     for text, r in results.items():
-        pages += r["page_ms"]
-        database += r["db_ms"]
+        first_pages.append(r["page_ms"][0])
+        first_database.append(r["db_ms"][0])
+        again, again_database = r["page_ms"][1:], r["db_ms"][1:]
+        pages += again
+        database += again_database
         print(
-            f"| {text} | {r['matches']} | {statistics.median(r['page_ms']):.1f} | "
-            f"{percentile(r['page_ms'], 0.95):.1f} | {percentile(r['db_ms'], 0.95):.1f} | "
-            f"{statistics.median(r['plan_ms']):.1f} |"
+            f"| {text} | {r['matches']} | {r['page_ms'][0]:.1f} | {r['db_ms'][0]:.1f} | "
+            f"{statistics.median(again):.1f} | {percentile(again, 0.95):.1f} | "
+            f"{percentile(again_database, 0.95):.1f} | {statistics.median(r['plan_ms']):.1f} |"
         )
     print(
-        f"All queries: first page p95 {percentile(pages, 0.95):.1f} ms "
+        f"All queries, the first time: first page p95 {percentile(first_pages, 0.95):.1f} ms "
+        f"({percentile(first_database, 0.95):.1f} ms in the database, slowest "
+        f"{max(first_database):.1f}); again: p95 {percentile(pages, 0.95):.1f} ms "
         f"({percentile(database, 0.95):.1f} ms in the database)"
     )
 

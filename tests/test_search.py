@@ -5,10 +5,14 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pyroaring import BitMap
 
 from demo.loader import generate_offers
+from offers.facet_index import facet_state
 from offers.models import District, Neighbourhood, Offer, SearchTerm, SynonymGroup
 from offers.search import plan_search
 from offers.search_index import rebuild_search_index
@@ -272,18 +276,35 @@ def test_the_nightly_command_rebuilds_and_says_what_it_did():
     assert re.match(r"1 offers indexed, \d+ words in the vocabulary", out.getvalue())
 
 
-def test_by_relevance_ranks_the_best_candidates_of_each_tier_then_follows_by_title(
-    is_postgresql, monkeypatch, django_assert_num_queries
-):
-    if not is_postgresql:
-        pytest.skip("SQLite orders every match by its rank")
-    monkeypatch.setattr("offers.relevance.RANKED_CANDIDATES", 2)
+def holten_in_two_tiers():
+    """Four offers with "Holten" in the title (tier 1), three with it in places only (tier 2)."""
     holten = make_location(neighbourhood="holten")
     for title in ["A Holten", "B Holten, Holten, Holten", "C Holten", "D Holten"]:
         make_offer(title=title)  # tier 1: the word in the title
     make_offer(title="E", locations=[holten])  # tier 2: only the place
     make_offer(title="F", locations=[holten], description="Treffpunkt Holten, Holten.")
     make_offer(title="G", locations=[holten])
+
+
+# Ranked among the first two by title, then by title; per tier.
+HOLTEN_BY_RELEVANCE = [
+    "B Holten, Holten, Holten",
+    "A Holten",
+    "C Holten",
+    "D Holten",
+    "F",
+    "E",
+    "G",
+]
+
+
+def test_by_relevance_ranks_the_best_candidates_of_each_tier_then_follows_by_title(
+    is_postgresql, monkeypatch, django_assert_num_queries
+):
+    if not is_postgresql:
+        pytest.skip("SQLite orders every match by its rank")
+    monkeypatch.setattr("offers.relevance.RANKED_CANDIDATES", 2)
+    holten_in_two_tiers()
     plan = plan_search("Holten")
     order = Offer.objects.published().search(plan).by_relevance(plan)  # not counted: broad
 
@@ -292,15 +313,49 @@ def test_by_relevance_ranks_the_best_candidates_of_each_tier_then_follows_by_tit
     with django_assert_num_queries(7):
         everything = [offer.title for offer in order[0:7]]
 
-    # ranked among the first two by title, then by title; per tier
-    assert everything == ["B Holten, Holten, Holten", "A Holten", "C Holten", "D Holten"] + [
-        "F",
-        "E",
-        "G",
-    ]
+    assert everything == HOLTEN_BY_RELEVANCE
     pages = [offer.title for start in range(0, 7, 3) for offer in order[start : start + 3]]
     assert pages == everything
     assert [offer.title for offer in order[5:20]] == ["E", "G"]
+
+
+def test_by_relevance_from_the_facet_index_gives_the_same_order_reading_only_candidates(
+    is_postgresql, monkeypatch, django_assert_num_queries
+):
+    if not is_postgresql:
+        pytest.skip("SQLite orders every match by its rank")
+    monkeypatch.setattr("offers.relevance.RANKED_CANDIDATES", 2)
+    holten_in_two_tiers()
+    make_offer(title="H Holten", status=Offer.Status.DRAFT)  # never shown
+    plan = plan_search("Holten")
+    state = facet_state()
+    selection = state.search(plan)
+    order = (
+        Offer.objects.published().search(plan).by_relevance(plan, state=state, selection=selection)
+    )
+
+    with django_assert_num_queries(3) as queries:  # the walk, the ranking, the offers
+        assert [offer.title for offer in order[0:2]] == HOLTEN_BY_RELEVANCE[:2]
+    order[0:7]  # past tier 1's candidates: tier 1 from the index, kept per plan like a search
+
+    # the walk along the titles, a ranking per tier (at most two candidates each), the offers
+    with django_assert_num_queries(4) as more_queries:
+        everything = [offer.title for offer in order[0:7]]
+
+    assert everything == HOLTEN_BY_RELEVANCE
+    # no query reads every match of the search (the page's offers, last, are read by id
+    # from the searched queryset)
+    captured = queries.captured_queries[:-1] + more_queries.captured_queries[:-1]
+    assert all('"search_document" @@' not in query["sql"] for query in captured)
+    pages = [offer.title for start in range(0, 7, 3) for offer in order[start : start + 3]]
+    assert pages == everything
+    assert [offer.title for offer in order[5:20]] == ["E", "G"]
+    # a selection narrowed by another filter keeps the order of what is left
+    narrowed = selection - state.search(plan_search("Holten"), in_title_or_summary=True)
+    rest = (
+        Offer.objects.published().search(plan).by_relevance(plan, state=state, selection=narrowed)
+    )
+    assert [offer.title for offer in rest[0:20]] == ["F", "E", "G"]
 
 
 def test_by_relevance_ranks_every_match_of_a_counted_narrow_search():
@@ -313,3 +368,40 @@ def test_by_relevance_ranks_every_match_of_a_counted_narrow_search():
 
     assert [offer.title for offer in ordered] == ["A Holten, Holten", "B Holten"]
     assert ordered.ordered  # a QuerySet: filters, prefetches and counts as usual
+
+
+@pytest.mark.parametrize("batches", [2, 1])  # the walk finds them, or gives up for the index
+def test_a_selection_narrowed_by_other_filters_is_walked_in_batches(
+    is_postgresql, monkeypatch, batches
+):
+    if not is_postgresql:
+        pytest.skip("SQLite orders every match by its rank")
+    monkeypatch.setattr("offers.relevance.RANKED_CANDIDATES", 2)
+    monkeypatch.setattr("offers.relevance.WALK_BATCHES", batches)
+    holten_in_two_tiers()
+    plan = plan_search("Holten")
+    state = facet_state()
+    left_out = Offer.objects.filter(title__in=["A Holten", "B Holten, Holten, Holten"])
+    narrowed = state.search(plan) - BitMap(left_out.values_list("pk", flat=True))
+    order = (
+        Offer.objects.published().search(plan).by_relevance(plan, state=state, selection=narrowed)
+    )
+
+    assert [offer.title for offer in order[0:20]] == ["C Holten", "D Holten", "F", "E", "G"]
+    assert [offer.title for offer in order[1:3]] == ["D Holten", "F"]
+
+
+def test_the_list_ranks_a_broad_search_from_the_facet_index(is_postgresql, monkeypatch, client):
+    if not is_postgresql:
+        pytest.skip("SQLite orders every match by its rank")
+    monkeypatch.setattr("offers.relevance.RANKED_CANDIDATES", 2)
+    monkeypatch.setattr("offers.models.offers.EXACT_RANKING_LIMIT", 3)  # seven matches: broad
+    holten_in_two_tiers()
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/angebote/", {"q": "Holten"}).content.decode()
+
+    titles = re.findall(r'class="offer-card__title"><a href="[^"]+">([^<]+)</a>', html)
+    assert titles == HOLTEN_BY_RELEVANCE
+    rankings = [q["sql"] for q in queries.captured_queries if "ts_rank" in q["sql"]]
+    assert rankings and not any("LIMIT" in sql for sql in rankings)  # candidates by id only

@@ -27,7 +27,12 @@ from offers.models.places import District
 from offers.models.providers import Location, Provider
 from offers.models.vocabulary import Language, TargetGroup, Topic
 from offers.relevance import EXACT_RANKING_LIMIT, RelevanceOrder
-from offers.search import SearchDocument, SearchDocumentField, search_offers
+from offers.search import (
+    SearchDocument,
+    SearchDocumentField,
+    search_offers,
+    search_title_or_summary,
+)
 from offers.signals import offers_created
 from offers.validators import multi_line, no_html
 from offers.words import title_key
@@ -299,17 +304,22 @@ class OfferQuerySet(models.QuerySet):
         """
         return search_offers(self, text)
 
-    def by_relevance(self, plan, total=None):
+    def search_in_title_or_summary(self, plan):
+        """Offers with every word of ``plan`` in their title or summary (no ``rank``)."""
+        return search_title_or_summary(self, plan)
+
+    def by_relevance(self, plan, total=None, state=None, selection=None):
         """The searched offers (``search(plan)`` applied) best match first, as a sliceable list.
 
         Up to ``EXACT_RANKING_LIMIT`` matches (``total``, when the caller has
         counted them) every match is ranked. Beyond, on PostgreSQL, a
         ``RelevanceOrder`` ranks only the best candidates, so broad searches
-        stay fast.
+        stay fast; given the facet index's ``state`` and the ``selection``'s
+        bitmap, it finds them there instead of in SQL.
         """
         broad = total is None or total > EXACT_RANKING_LIMIT
         if connections[self.db].vendor == "postgresql" and plan.words and broad:
-            return RelevanceOrder(self, plan)
+            return RelevanceOrder(self, plan, state=state, selection=selection)
         return self.order_by("-rank", "title", "pk")
 
     def by_distance(self, place):
@@ -402,7 +412,7 @@ class OfferManager(models.Manager.from_queryset(OfferQuerySet)):
     def get_queryset(self):
         # The search columns are only ever compared in SQL; loading them would
         # multiply the bytes every list moves.
-        return super().get_queryset().defer("search_context", "search_document")
+        return super().get_queryset().defer("search_context", "search_document", "search_head")
 
 
 class OfferStatus(models.TextChoices):
@@ -597,11 +607,19 @@ class Offer(models.Model):
         db_persist=True,
         verbose_name=_("search document"),
     )
+    # Title and summary alone, with an index of their own: a broad search's best candidates
+    # (every word in title or summary) without reading the rows of every match.
+    search_head = models.GeneratedField(
+        expression=SearchDocument("title", "summary"),
+        output_field=SearchDocumentField(),
+        db_persist=True,
+        verbose_name=_("title and summary for the search"),
+    )
 
     objects = OfferManager()
     history = HistoricalRecords(
         verbose_name=_("historical offer"),
-        excluded_fields=["uuid", "search_context", "search_document", "updated_at"],
+        excluded_fields=["uuid", "search_context", "search_document", "search_head", "updated_at"],
         # Reasons are sentences (a rejection's reason, a coordinator's note), not labels.
         history_change_reason_field=models.TextField(null=True),
         m2m_fields=[locations, districts, topics, target_groups, languages],
