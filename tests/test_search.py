@@ -298,13 +298,18 @@ HOLTEN_BY_RELEVANCE = [
 ]
 
 
-def test_by_relevance_ranks_the_best_candidates_of_each_tier_then_follows_by_title(
-    is_postgresql, monkeypatch, django_assert_num_queries
-):
+@pytest.fixture
+def holten(is_postgresql, monkeypatch):
+    """``holten_in_two_tiers()`` with two ranked candidates per tier (PostgreSQL's relevance order)."""
     if not is_postgresql:
         pytest.skip("SQLite orders every match by its rank")
     monkeypatch.setattr("offers.relevance.RANKED_CANDIDATES", 2)
     holten_in_two_tiers()
+
+
+def test_by_relevance_ranks_the_best_candidates_of_each_tier_then_follows_by_title(
+    holten, django_assert_num_queries
+):
     plan = plan_search("Holten")
     order = Offer.objects.published().search(plan).by_relevance(plan)  # not counted: broad
 
@@ -320,12 +325,8 @@ def test_by_relevance_ranks_the_best_candidates_of_each_tier_then_follows_by_tit
 
 
 def test_by_relevance_from_the_facet_index_gives_the_same_order_reading_only_candidates(
-    is_postgresql, monkeypatch, django_assert_num_queries
+    holten, django_assert_num_queries
 ):
-    if not is_postgresql:
-        pytest.skip("SQLite orders every match by its rank")
-    monkeypatch.setattr("offers.relevance.RANKED_CANDIDATES", 2)
-    holten_in_two_tiers()
     make_offer(title="H Holten", status=Offer.Status.DRAFT)  # never shown
     plan = plan_search("Holten")
     state = facet_state()
@@ -371,14 +372,8 @@ def test_by_relevance_ranks_every_match_of_a_counted_narrow_search():
 
 
 @pytest.mark.parametrize("batches", [2, 1])  # the walk finds them, or gives up for the index
-def test_a_selection_narrowed_by_other_filters_is_walked_in_batches(
-    is_postgresql, monkeypatch, batches
-):
-    if not is_postgresql:
-        pytest.skip("SQLite orders every match by its rank")
-    monkeypatch.setattr("offers.relevance.RANKED_CANDIDATES", 2)
+def test_a_selection_narrowed_by_other_filters_is_walked_in_batches(holten, monkeypatch, batches):
     monkeypatch.setattr("offers.relevance.WALK_BATCHES", batches)
-    holten_in_two_tiers()
     plan = plan_search("Holten")
     state = facet_state()
     left_out = Offer.objects.filter(title__in=["A Holten", "B Holten, Holten, Holten"])
@@ -391,12 +386,8 @@ def test_a_selection_narrowed_by_other_filters_is_walked_in_batches(
     assert [offer.title for offer in order[1:3]] == ["D Holten", "F"]
 
 
-def test_the_list_ranks_a_broad_search_from_the_facet_index(is_postgresql, monkeypatch, client):
-    if not is_postgresql:
-        pytest.skip("SQLite orders every match by its rank")
-    monkeypatch.setattr("offers.relevance.RANKED_CANDIDATES", 2)
+def test_the_list_ranks_a_broad_search_from_the_facet_index(holten, monkeypatch, client):
     monkeypatch.setattr("offers.models.offers.EXACT_RANKING_LIMIT", 3)  # seven matches: broad
-    holten_in_two_tiers()
 
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/angebote/", {"q": "Holten"}).content.decode()
