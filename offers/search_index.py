@@ -1,5 +1,6 @@
 """Keeping the search's derived data current: each offer's provider and places in words,
-and the vocabulary (``SearchTerm``) that typos and compounds are matched against.
+and the vocabulary (``SearchTerm``) that typos and compounds are matched against: the
+German texts' and places' words only (a Turkish "hakkındaki" is no compound of "Kind").
 
 ``Offer.search_context`` holds the provider's name and short name and the
 names, streets, postal codes, Stadtteile and Sozialräume of the offer's places
@@ -73,8 +74,9 @@ def _area_words(name):
     return Replace(SpacedText(name), Value("/"), Value(" "), output_field=models.TextField())
 
 
-def _context_expression(offer_model):
-    """SQL for an offer's ``search_context``, from its provider, places and named Sozialräume."""
+def _context_expression(offer_model, translations=True):
+    """SQL for an offer's ``search_context``, from its provider, places and named Sozialräume,
+    and its texts in the other languages (unless ``translations`` is False)."""
     provider_model = offer_model._meta.get_field("provider").related_model
     places = offer_model._meta.get_field("locations").remote_field.through
     named = offer_model._meta.get_field("districts").remote_field.through
@@ -109,7 +111,7 @@ def _context_expression(offer_model):
         Subquery(provider),
         Subquery(place_texts),
         Subquery(district_texts),
-        *_translations(offer_model),
+        *(_translations(offer_model) if translations else ()),
     )
 
 
@@ -158,8 +160,17 @@ def refresh_search_index(offers, term_model=SearchTerm):
     written when their context changed (each write re-indexes the row).
     """
     rows = list(
-        offers.annotate(fresh_context=_context_expression(offers.model)).values_list(
-            "pk", "search_context", "fresh_context", "title", "summary", "description"
+        offers.annotate(
+            fresh_context=_context_expression(offers.model),
+            german_context=_context_expression(offers.model, translations=False),
+        ).values_list(
+            "pk",
+            "search_context",
+            "fresh_context",
+            "german_context",
+            "title",
+            "summary",
+            "description",
         )
     )
     changed = {pk: fresh for pk, old, fresh, *_ in rows if old != fresh}
@@ -172,7 +183,7 @@ def refresh_search_index(offers, term_model=SearchTerm):
         )
         if offers.model is Offer:  # not in a migration: the searches kept in memory are stale
             record_change(changed, offers.db)
-    _add_terms(_terms_of(row[2:] for row in rows), term_model)
+    _add_terms(_terms_of(row[3:] for row in rows), term_model)
 
 
 def rebuild_search_index(offer_model=Offer, term_model=SearchTerm, prune=True):
@@ -185,7 +196,9 @@ def rebuild_search_index(offer_model=Offer, term_model=SearchTerm, prune=True):
     for start in range(0, len(ids), BATCH_SIZE):
         batch = offer_model._base_manager.filter(pk__in=ids[start : start + BATCH_SIZE])
         batch.update(search_context=_context_expression(offer_model))
-        texts = batch.values_list("search_context", "title", "summary", "description")
+        texts = batch.annotate(
+            german_context=_context_expression(offer_model, translations=False)
+        ).values_list("german_context", "title", "summary", "description")
         for term, spelling in _terms_of(texts).items():
             terms.setdefault(term, spelling)
     if prune:

@@ -7,7 +7,7 @@ facet index read them, whatever language the page is in (``OfferQuerySet``).
 import pytest
 from django.utils import translation
 
-from offers.models import Offer
+from offers.models import Offer, SearchTerm
 from tests.factories import make_offer
 from tests.html_forms import form_data
 from tests.test_moderation_steps import change_form_data, change_url
@@ -225,3 +225,24 @@ def test_coordinators_edit_every_language_side_by_side_and_the_history_keeps_the
     offer.refresh_from_db()
     assert (offer.title_de, offer.title_ar) == ("Babyschwimmen", "سباحة الرضع")
     assert offer.history.first().title_ar == "سباحة الرضع"
+
+
+def test_a_translations_words_are_searched_but_never_taken_for_german_compounds(
+    client, is_postgresql
+):
+    make_offer(
+        title="Hebammensprechstunde",
+        slug="hebamme",
+        summary="Fragen zur Geburt.",
+        summary_tr="Doğum hakkındaki sorular.",  # "hakkındaki" holds "kind"
+    )
+    make_offer(title="Kinderturnen", slug="kinderturnen")
+
+    german = client.get("/angebote/", {"q": "Kind"}).content.decode()
+    turkish = client.get("/tr/angebote/", {"q": "hakkındaki"}).content.decode()
+
+    assert "/angebote/kinderturnen/" in german
+    assert not SearchTerm.objects.filter(term__contains="hakk").exists()
+    if is_postgresql:  # SQLite matches every word as a substring anywhere (README, "Search")
+        assert "/angebote/hebamme/" not in german
+    assert "/tr/angebote/hebamme/" in turkish  # the Turkish word itself is found
