@@ -3,7 +3,8 @@
 Ranking every match of a broad query reads every matching row: 30 000 of
 100 000 offers for "Eltern" took 168 ms (docs/benchmarks.md). Up to
 ``EXACT_RANKING_LIMIT`` matches every match is still ranked; beyond,
-``RelevanceOrder`` ranks the best candidates of two tiers only.
+``RelevanceOrder`` ranks the best candidates of two tiers only, found with
+the facet index (``offers.facet_index``).
 """
 
 from django.contrib.postgres.search import SearchRank
@@ -28,63 +29,33 @@ def after_in_title_order(pk, title):
 class RelevanceOrder:
     """The matches of a search by relevance, ranking only the best candidates.
 
-    The matches come in two tiers, those with every word in the title or
-    summary first, then the others (provider, places, description); in each tier the first
+    The matches (``selection``, a bitmap of the facet index's ``state``) come in
+    two tiers, those with every word in the title or summary first, then the
+    others (provider, places, description); in each tier the first
     ``RANKED_CANDIDATES`` by title are ranked with ``ts_rank``, the rest follow
-    by title. Each part is a walk along the title index that stops early.
-    Whenever a tier has fewer matches, its order is the exact ranking.
+    by title. Whenever a tier has fewer matches, its order is the exact ranking.
 
-    A list for the paginator: ``order[20:40]`` costs one query per tier it
-    reaches and one for the offers (a count only on pages past a large tier).
+    A list for the paginator: ``order[20:40]`` costs the walk for tier 1's
+    candidates, one ranking per tier it reaches and one query for the offers
+    (tier 1 as a whole, kept per plan, only on pages past its candidates).
     """
 
     ordered = True
 
-    def __init__(self, queryset, plan, related=False, state=None, selection=None):
+    def __init__(self, queryset, plan, state, selection, related=False):
         self.queryset = queryset
         self.plan = plan
-        self.related = related
-        # The facet index's state and the selection's bitmap: the tiers from the index.
         self.state = state
         self.selection = selection
+        self.related = related
 
     def with_related(self):
-        return RelevanceOrder(
-            self.queryset, self.plan, related=True, state=self.state, selection=self.selection
-        )
-
-    def tiers(self):
-        in_title_or_summary = self.plan.tsquery(weights="AB")
-        return [
-            self.queryset.filter(search_document=in_title_or_summary),
-            self.queryset.exclude(search_document=in_title_or_summary),
-        ]
+        return RelevanceOrder(self.queryset, self.plan, self.state, self.selection, related=True)
 
     def ids(self, start, stop):
-        if self.state is not None:
-            return self.indexed_ids(start, stop)
-        ids, position = [], 0
-        for tier in self.tiers():
-            if position >= stop:
-                break
-            by_title = tier.order_by("title", "pk")
-            candidates = by_title.values_list("pk", "rank", "title")[:RANKED_CANDIDATES]
-            ranked = [pk for pk, _, _ in sorted(candidates, key=lambda c: (-c[1], c[2], c[0]))]
-            size = len(ranked)
-            if size == RANKED_CANDIDATES and stop > position + size:
-                size = tier.count()  # a page past the ranked part of a large tier
-            low, high = max(start, position) - position, min(stop, position + size) - position
-            if low < high:
-                ids += ranked[low:high]
-                if high > len(ranked):
-                    ids += by_title.values_list("pk", flat=True)[max(low, len(ranked)) : high]
-            position += size
-        return ids
-
-    def indexed_ids(self, start, stop):
-        """``ids()`` with the facet index's ``selection``: a walk along the title index finds
-        tier 1's candidates (no row but theirs read, however broad the search); the rest of
-        each tier comes in the index's title order, tier 2 from the bitmaps."""
+        """The ids of positions ``start``–``stop``: a walk along the title index finds tier 1's
+        candidates (no row but theirs read, however broad the search); the rest of each tier
+        comes in the index's title order, tier 2 from the bitmaps."""
         candidates, first = self.first_candidates()
         ids, position = self.tier_ids(first, self.ranked(candidates), start, stop, 0)
         if position < stop:

@@ -167,14 +167,14 @@ class SearchPlan:
                 break
         return suggestions
 
-    def tsquery(self, weights=""):
+    def tsquery(self):
         """The PostgreSQL query: every word (or one of its alternatives) as a prefix.
 
         Only word characters reach the tsquery, so no user input can break its
-        syntax. ``weights`` ("AB") restricts the match to those parts of the document.
+        syntax.
         """
         text = " & ".join(
-            "(" + " | ".join(f"'{term}':*{weights}" for term in word.alternatives) + ")"
+            "(" + " | ".join(f"'{term}':*" for term in word.alternatives) + ")"
             for word in self.words
         )
         return SearchQuery(text, search_type="raw", config=SEARCH_CONFIG)

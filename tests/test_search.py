@@ -310,23 +310,6 @@ def holten(is_postgresql, monkeypatch):
 def test_by_relevance_ranks_the_best_candidates_of_each_tier_then_follows_by_title(
     holten, django_assert_num_queries
 ):
-    plan = plan_search("Holten")
-    order = Offer.objects.published().search(plan).by_relevance(plan)  # not counted: broad
-
-    # per tier: its ranked candidates, its size and the rest by title (this slice goes past
-    # both ranked parts); then the offers
-    with django_assert_num_queries(7):
-        everything = [offer.title for offer in order[0:7]]
-
-    assert everything == HOLTEN_BY_RELEVANCE
-    pages = [offer.title for start in range(0, 7, 3) for offer in order[start : start + 3]]
-    assert pages == everything
-    assert [offer.title for offer in order[5:20]] == ["E", "G"]
-
-
-def test_by_relevance_from_the_facet_index_gives_the_same_order_reading_only_candidates(
-    holten, django_assert_num_queries
-):
     make_offer(title="H Holten", status=Offer.Status.DRAFT)  # never shown
     plan = plan_search("Holten")
     state = facet_state()
@@ -369,6 +352,9 @@ def test_by_relevance_ranks_every_match_of_a_counted_narrow_search():
 
     assert [offer.title for offer in ordered] == ["A Holten, Holten", "B Holten"]
     assert ordered.ordered  # a QuerySet: filters, prefetches and counts as usual
+    # without the facet index (no state, no selection) every match is ranked, counted or not
+    uncounted = matches.by_relevance(plan)
+    assert [offer.title for offer in uncounted] == ["A Holten, Holten", "B Holten"]
 
 
 @pytest.mark.parametrize("batches", [2, 1])  # the walk finds them, or gives up for the index

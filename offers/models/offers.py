@@ -312,14 +312,15 @@ class OfferQuerySet(models.QuerySet):
         """The searched offers (``search(plan)`` applied) best match first, as a sliceable list.
 
         Up to ``EXACT_RANKING_LIMIT`` matches (``total``, when the caller has
-        counted them) every match is ranked. Beyond, on PostgreSQL, a
+        counted them) every match is ranked. Beyond, on PostgreSQL and given
+        the facet index's ``state`` and the ``selection``'s bitmap, a
         ``RelevanceOrder`` ranks only the best candidates, so broad searches
-        stay fast; given the facet index's ``state`` and the ``selection``'s
-        bitmap, it finds them there instead of in SQL.
+        stay fast; without them every match is ranked.
         """
         broad = total is None or total > EXACT_RANKING_LIMIT
-        if connections[self.db].vendor == "postgresql" and plan.words and broad:
-            return RelevanceOrder(self, plan, state=state, selection=selection)
+        indexed = state is not None and selection is not None
+        if connections[self.db].vendor == "postgresql" and plan.words and broad and indexed:
+            return RelevanceOrder(self, plan, state, selection)
         return self.order_by("-rank", "title", "pk")
 
     def by_distance(self, place):
