@@ -152,7 +152,7 @@ OFFER_SECTIONS = [
 # coordinators translate the rest in the admin).
 TRANSLATED_TEXTS = ["title", "summary", "description"]
 OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
-TRANSLATION_FIELDS = [f"{name}_{code}" for code in OTHER_LANGUAGES for name in TRANSLATED_TEXTS]
+TRANSLATION_FIELDS = Offer.translation_columns(TRANSLATED_TEXTS)
 
 
 class OfferContentForm(forms.ModelForm):

@@ -20,7 +20,6 @@ call ``rebuild_search_index()`` themselves (the demo loader does), and
 offer uses any more (nightly, or after an import).
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Case, OuterRef, Subquery, Value, When
 from django.db.models.functions import Replace
@@ -123,13 +122,7 @@ def _translations(offer_model):
     """The offer's searched texts in the other languages, as far as ``offer_model`` (perhaps an
     earlier migration's) has their columns."""
     columns = {field.name for field in offer_model._meta.concrete_fields}
-    names = [
-        f"{name}_{code}"
-        for code, _name in settings.LANGUAGES
-        if code != settings.LANGUAGE_CODE
-        for name in SEARCHED_TRANSLATIONS
-    ]
-    return [name for name in names if name in columns]
+    return [name for name in Offer.translation_columns(SEARCHED_TRANSLATIONS) if name in columns]
 
 
 def _terms_of(rows):

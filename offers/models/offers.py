@@ -764,6 +764,17 @@ class Offer(models.Model):
             return datetime.date.min
         return add_months(self.review_due_on, settings.HIDE_OVERDUE_AFTER_MONTHS)
 
+    @classmethod
+    def translation_columns(cls, names):
+        """The columns of the texts ``names`` in the site's languages besides German
+        (``title_en``, ``summary_en``, …, ``title_tr``, …), language by language."""
+        return [
+            f"{name}_{code}"
+            for code, _name in settings.LANGUAGES
+            if code != settings.LANGUAGE_CODE
+            for name in names
+        ]
+
     def blank_empty_texts(self):
         """Empty is "": a new offer's columns start as NULL, a form writes "", and the
         history would record the difference as a change."""
