@@ -49,14 +49,8 @@ class ProviderTranslation(TranslationOptions):
 
 
 # An offer's own texts. Where the columns sit and who reads which: Offer's docstring.
-@register(Offer)
+# Its history too: a version keeps every language, so a restored version restores them all.
+@register([Offer, Offer.history.model])
 class OfferTranslation(TranslationOptions):
-    fields = Offer.TRANSLATED_TEXTS
-    required_languages = {settings.LANGUAGE_CODE: ("title", "summary")}
-
-
-# The history keeps every language of a version, so a restored version restores them all.
-@register(Offer.history.model)
-class HistoricalOfferTranslation(TranslationOptions):
     fields = Offer.TRANSLATED_TEXTS
     required_languages = {settings.LANGUAGE_CODE: ("title", "summary")}
