@@ -31,8 +31,9 @@ def post_worker_init(worker):
     def read():
         from django.db import connections
 
-        from offers.facet_index import facet_state
+        from offers.facet_index import facet_state, settle_after_rebuilds
 
+        settle_after_rebuilds()
         try:
             facet_state()
         except Exception:  # the database may be away; the first request tries again

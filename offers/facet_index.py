@@ -33,10 +33,17 @@ sorting in SQL.
 Change ids come from a sequence, and a transaction that took a lower id can
 commit after one that took a higher: ids missing from what a process read are
 remembered and asked for again for ``GAP_SECONDS``.
+
+Servers call ``settle_after_rebuilds()``: a picture lives for a day, and
+Python's full garbage collection passes walked its sort orders each time
+(70–95 ms pauses at 100 000 offers, now and then in a request); after each
+rebuild everything the process holds is moved out of their way
+(``gc.freeze()``).
 """
 
 import bisect
 import datetime
+import gc
 import hashlib
 import threading
 import time
@@ -483,6 +490,8 @@ class FacetIndex:
             {order: SortedOffers.of(keys) for order, keys in sort_keys.items()},
             self._token(day),
         )
+        if _settling:
+            settle()
 
     def _token(self, day):
         # The newest change's time as well: SQLite hands a rolled-back id out again.
@@ -519,6 +528,24 @@ class FacetIndex:
 
 _indexes = {}
 _indexes_lock = threading.Lock()
+_settling = False
+
+
+def settle():
+    """Collect what is garbage now, then keep everything left out of the collector's passes.
+
+    A full pass costs about 5 ms instead of 70–95 ms at 100 000 offers. What a
+    request running meanwhile holds in reference cycles stays (once a rebuild).
+    """
+    gc.unfreeze()  # what the last rebuild froze may be garbage now
+    gc.collect()
+    gc.freeze()
+
+
+def settle_after_rebuilds():
+    """For servers (gunicorn.conf.py): ``settle()`` after every rebuild of an index."""
+    global _settling
+    _settling = True
 
 
 def facet_state(using="default"):

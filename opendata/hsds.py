@@ -17,6 +17,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
+from pyroaring import BitMap
 
 from offers.ages import describe_age_range
 from offers.models import (
@@ -50,6 +51,9 @@ def derived_id(*parts):
 
 
 _NAMESPACE_BYTES = NAMESPACE.bytes
+# Open data speaks German: the texts are read from their German columns
+# (``title_de``), whatever language a request or command runs in.
+OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
 
 @functools.cache
@@ -142,19 +146,23 @@ class Term:
 
 
 class Vocabulary:
-    """Every taxonomy term, read once (three queries): ``terms``, and by object."""
+    """Every taxonomy term: ``terms``, and by object.
 
-    def __init__(self):
+    Read in three queries, or without one from the facet index's picture of the
+    vocabulary (``current``).
+    """
+
+    def __init__(self, topics=None, phases=None, groups=None):
         with translation.override("de"):
-            self.terms = [
-                Term(TOPICS, t.slug, t.name, t.description, t) for t in Topic.objects.all()
-            ]
-            self.phases = list(AgePhase.objects.all())
+            topics = Topic.objects.all() if topics is None else topics
+            self.phases = list(AgePhase.objects.all() if phases is None else phases)
+            groups = TargetGroup.objects.all() if groups is None else groups
+            self.terms = [Term(TOPICS, t.slug, t.name, t.description, t) for t in topics]
             self.terms += [
                 Term(PHASES, p.slug, p.name, describe_age_range(p.min_months, p.max_months), p)
                 for p in self.phases
             ]
-            self.terms += [Term(GROUPS, g.slug, g.name, "", g) for g in TargetGroup.objects.all()]
+            self.terms += [Term(GROUPS, g.slug, g.name, "", g) for g in groups]
         self.terms += [Term(FEATURES, *feature) for feature in FEATURE_TERMS]
         self.by_id = {term.id: term for term in self.terms}
         self._positions = {term.id: position for position, term in enumerate(self.terms)}
@@ -162,6 +170,19 @@ class Vocabulary:
             (term.taxonomy.slug, term.obj.pk): term for term in self.terms if term.obj is not None
         }
         self.feature = {term.slug: term for term in self.terms if term.taxonomy is FEATURES}
+
+    _kept = (None, None)
+
+    @classmethod
+    def current(cls, state):
+        """The vocabulary of the facet index's ``state`` (``offers.facet_index``), made once for
+        each picture of it: the index reads the vocabulary anew whenever it changes."""
+        source, vocabulary = cls._kept
+        if source is not state.vocabulary:
+            source = state.vocabulary
+            vocabulary = cls(source["topic"], source["phase"], source["target_group"])
+            cls._kept = (source, vocabulary)
+        return vocabulary
 
     def of(self, taxonomy, obj):
         return self.by_pk(taxonomy, obj.pk)
@@ -184,7 +205,7 @@ def organization(provider):
             "id": provider_id,
             "name": provider.name,
             "alternate_name": provider.short_name,
-            "description": provider.description or provider.name,
+            "description": provider.description_de or provider.name,
             "email": provider.email,
             "website": provider.website,
             "uri": page_url("directory:provider_detail", provider.slug),
@@ -251,8 +272,14 @@ def location(place):
 
 
 def with_related(offers):
-    """The offers with their provider; ``read_related`` adds the rest to a page of them."""
-    return offers.select_related("provider")
+    """The offers with their provider; ``read_related`` adds the rest to a page of them.
+
+    The texts in the site's other languages are not read: open data speaks German.
+    """
+    return offers.select_related("provider").defer(
+        *Offer.translation_columns(Offer.TRANSLATED_TEXTS),
+        *(f"provider__description_{code}" for code in OTHER_LANGUAGES),
+    )
 
 
 class _Language:
@@ -265,20 +292,39 @@ class _District:
         self.pk, self.slug, self.name, self.position = pk, slug, name, position
 
 
-def read_related(offers, vocabulary):
-    """Give each offer of the list everything a full service shows, in six queries.
+def read_related(offers, vocabulary, state=None):
+    """Give each offer of the list everything a full service shows.
 
     Topics and target groups come as the vocabulary's terms, languages and
     Sozialräume as plain values, the places once each (a place serves many
     offers): the relations land in plain lists (``hsds_topics``, …), which cost
     a fraction of model instances from a prefetch at 50 services a page.
+
+    ``hsds_areas``: the Sozialräume the offer names or has a place in (read
+    only for an offer that is not citywide: one that is serves Oberhausen). Six queries; with
+    the facet index's ``state`` (``offers.facet_index``), for
+    offers it holds as published, one: their topics, target groups, languages and
+    the Sozialräume they serve are its bitmaps (the same relations, read on every
+    change), only their places are read.
     """
     by_pk = {offer.pk: offer for offer in offers}
     for offer in offers:
         offer.hsds_topics, offer.hsds_target_groups, offer.hsds_languages = [], [], []
-        offer.hsds_districts, offer.hsds_locations = [], []
+        offer.hsds_areas, offer.hsds_locations = [], []
     if not by_pk:
         return offers
+    ids = list(by_pk)
+    if state is not None and all(pk in state.published for pk in ids):
+        _related_from_index(by_pk, vocabulary, state)
+    else:
+        _related_from_database(by_pk, vocabulary)
+    for offer in offers:
+        offer.hsds_topics.sort(key=vocabulary.position)
+        offer.hsds_target_groups.sort(key=vocabulary.position)
+    return offers
+
+
+def _related_from_database(by_pk, vocabulary):
     ids = list(by_pk)
     for offer_id, pk in Offer.topics.through.objects.filter(offer_id__in=ids).values_list(
         "offer_id", "topic_id"
@@ -295,13 +341,43 @@ def read_related(offers, vocabulary):
         "offer_id", "language__code", "language__name"
     ):
         by_pk[offer_id].hsds_languages.append(_Language(code, name))
-    districts = Offer.districts.through.objects.filter(offer_id__in=ids).values_list(
+    districts = {pk: [] for pk in ids}
+    named = Offer.districts.through.objects.filter(offer_id__in=ids).values_list(
         "offer_id", "district_id", "district__slug", "district__name", "district__position"
     )
-    for offer_id, *district in districts:
-        by_pk[offer_id].hsds_districts.append(_District(*district))
+    for offer_id, *district in named:
+        districts[offer_id].append(_District(*district))
+    _read_places(by_pk)
+    for pk, offer in by_pk.items():
+        offer.hsds_areas = serving_districts(districts[pk], offer.hsds_locations)
+
+
+def _related_from_index(by_pk, vocabulary, state):
+    page = BitMap(by_pk)
+    relations = [
+        ("topic", lambda offer, obj: offer.hsds_topics.append(vocabulary.of(TOPICS, obj))),
+        (
+            "target_group",
+            lambda offer, obj: offer.hsds_target_groups.append(vocabulary.of(GROUPS, obj)),
+        ),
+        ("language", lambda offer, obj: offer.hsds_languages.append(obj)),
+        ("district", lambda offer, obj: offer.hsds_areas.append(obj)),
+    ]
+    with translation.override("de"):
+        for kind, add in relations:
+            objects = state.vocabulary[kind]
+            if kind == "language":  # in the order of their German names, as from the database
+                objects = sorted(objects, key=lambda language: (language.name, language.code))
+            for obj in objects:
+                for pk in state.get((kind, obj.pk)) & page:
+                    add(by_pk[pk], obj)
+    _read_places(by_pk)
+
+
+def _read_places(by_pk):
+    """Each offer's places (``hsds_locations``), by name; a place read once for all its offers."""
     pairs = list(
-        Offer.locations.through.objects.filter(offer_id__in=ids)
+        Offer.locations.through.objects.filter(offer_id__in=list(by_pk))
         .order_by("location__name", "location_id")
         .values_list("offer_id", "location_id")
     )
@@ -310,10 +386,6 @@ def read_related(offers, vocabulary):
     )
     for offer_id, location_id in pairs:
         by_pk[offer_id].hsds_locations.append(places[location_id])
-    for offer in offers:
-        offer.hsds_topics.sort(key=vocabulary.position)
-        offer.hsds_target_groups.sort(key=vocabulary.position)
-    return offers
 
 
 def _years(months):
@@ -344,7 +416,7 @@ def service_at_location(offer, place):
         "service_id": service_id,
         "location_id": str(place.uuid),
         # The standard's OpenAPI file gives this answer the service's schema: name and status too.
-        "name": f"{offer.title} – {place.name}",
+        "name": f"{offer.title_de} – {place.name}",
         "status": "active",
         "location": location(place),
     }
@@ -359,13 +431,15 @@ def service(offer, vocabulary, full=True):
     with translation.override("de"):
         cost = str(offer.get_cost_display())
         ages = offer.age_range_display
-    fees = f"{cost}. {offer.cost_note}" if offer.cost_note else cost
+    fees = f"{cost}. {offer.cost_note_de}" if offer.cost_note_de else cost
     application = offer.registration_note or APPLICATION_TEXTS[offer.registration_required]
     data = {
         "id": service_id,
         "organization_id": str(offer.provider.uuid),
-        "name": offer.title,
-        "description": "\n\n".join(text for text in [offer.summary, offer.description] if text),
+        "name": offer.title_de,
+        "description": "\n\n".join(
+            text for text in [offer.summary_de, offer.description_de] if text
+        ),
         "url": page_url("directory:detail", offer.slug),
         "email": offer.contact_email,
         "status": "active",
@@ -440,7 +514,7 @@ def service(offer, vocabulary, full=True):
                 "name": district.name,
                 "description": f"Sozialraum {district.name}",
             }
-            for district in serving_districts(offer.hsds_districts, offer.hsds_locations)
+            for district in offer.hsds_areas
         ]
     )
     data.update(
@@ -451,13 +525,13 @@ def service(offer, vocabulary, full=True):
                     {
                         "id": derived_id("schedule", service_id),
                         "service_id": service_id,
-                        "description": offer.schedule,
+                        "description": offer.schedule_de,
                         "valid_from": offer.valid_from.isoformat() if offer.valid_from else None,
                         "valid_to": offer.valid_until.isoformat() if offer.valid_until else None,
                     }
                 )
             ]
-            if offer.schedule or offer.valid_from or offer.valid_until
+            if offer.schedule_de or offer.valid_from or offer.valid_until
             else [],
             "service_areas": areas,
             "service_at_locations": [
@@ -480,7 +554,7 @@ def service(offer, vocabulary, full=True):
                         "option": cost,
                         "currency": "EUR",
                         "amount": 0 if offer.cost == Offer.Cost.FREE else None,
-                        "amount_description": offer.cost_note,
+                        "amount_description": offer.cost_note_de,
                     }
                 )
             ],

@@ -263,14 +263,13 @@ PROBE = 2000
 _INDEXED_TAXONOMIES = {"themen": "topic", "altersphasen": "phase", "zielgruppen": "target_group"}
 
 
-def _indexed_services(request, vocabulary):
-    """(the published offers the parameters select, as a bitmap, and the facet state).
+def _indexed_services(request, state, vocabulary):
+    """The published offers the parameters select, as a bitmap of the facet ``state``.
 
     Counting and finding a page in the index's title order cost no query; the
     page's offers are read by id. A search is the site's search, kept by the
     index per query; the dates are read as ids.
     """
-    state = facet_state()
     selection = state.published
     text = request.GET.get("search", "").strip()
     if text:
@@ -305,20 +304,21 @@ def _indexed_services(request, vocabulary):
     modified_after = _moment(request, "modified_after")
     if modified_after:
         selection = _narrowed(selection, Q(updated_at__gte=modified_after))
-    return selection, state
+    return selection
 
 
 @api
 def service_list(request):
-    vocabulary = hsds.Vocabulary()
+    state = facet_state()
+    vocabulary = hsds.Vocabulary.current(state)
     full = _boolean(request, "full")
     _boolean(request, "minimal")  # accepted; the list is already small without ``full``
-    selection, state = _indexed_services(request, vocabulary)
+    selection = _indexed_services(request, state, vocabulary)
     offers = hsds.with_related(Offer.objects.all())
     page = list(_page_slice(request, IndexedOrder(state, "title", selection, offers)))
     total = len(selection)
     if full:
-        hsds.read_related(page, vocabulary)
+        hsds.read_related(page, vocabulary, state)
     return _paged(request, page, total, lambda offer: hsds.service(offer, vocabulary, full))
 
 
