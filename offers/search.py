@@ -168,16 +168,16 @@ class SearchPlan:
         return suggestions
 
     def tsquery(self):
-        """The PostgreSQL query: every word (or one of its alternatives) as a prefix.
+        """The PostgreSQL query: every word (or one of its alternatives) as a prefix."""
+        return SearchQuery(self.tsquery_text(), search_type="raw", config=SEARCH_CONFIG)
 
-        Only word characters reach the tsquery, so no user input can break its
-        syntax.
-        """
-        text = " & ".join(
+    def tsquery_text(self):
+        """The text of ``tsquery()``. Only word characters reach it, so no user input can
+        break its syntax."""
+        return " & ".join(
             "(" + " | ".join(f"'{term}':*" for term in word.alternatives) + ")"
             for word in self.words
         )
-        return SearchQuery(text, search_type="raw", config=SEARCH_CONFIG)
 
 
 def plan_search(text, using="default"):
