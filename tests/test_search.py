@@ -357,6 +357,27 @@ def test_by_relevance_ranks_every_match_of_a_counted_narrow_search():
     assert [offer.title for offer in uncounted] == ["A Holten, Holten", "B Holten"]
 
 
+def test_a_counted_narrow_search_ranks_just_the_selection_read_by_id():
+    """The list hands the facet index's selection over: the ranking reads those offers by id,
+    not the filters in SQL (whose plan at 100 000 offers could scan for 100–300 ms)."""
+    holten_in_two_tiers()
+    make_offer(title="H Holten", status=Offer.Status.DRAFT)  # never shown
+    plan = plan_search("Holten")
+    state = facet_state()
+    left_out = Offer.objects.filter(title__in=["A Holten", "E"])
+    selection = state.search(plan) - BitMap(left_out.values_list("pk", flat=True))
+    matches = Offer.objects.published().search(plan).exclude(pk__in=left_out)
+
+    with CaptureQueriesContext(connection) as queries:
+        ranked = matches.by_relevance(plan, len(selection), state, selection)
+        titles = [offer.title for offer in ranked]
+
+    assert titles == [offer.title for offer in matches.order_by("-rank", "title", "pk")]
+    assert len(titles) == 5 and "A Holten" not in titles and "H Holten" not in titles
+    (sql,) = [query["sql"] for query in queries.captured_queries]
+    assert '"offers_offer"."id" IN (' in sql and "\"status\" = 'published'" not in sql
+
+
 @pytest.mark.parametrize("batches", [2, 1])  # the walk finds them, or gives up for the index
 def test_a_selection_narrowed_by_other_filters_is_walked_in_batches(holten, monkeypatch, batches):
     monkeypatch.setattr("offers.relevance.WALK_BATCHES", batches)

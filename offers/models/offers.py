@@ -312,15 +312,21 @@ class OfferQuerySet(models.QuerySet):
         """The searched offers (``search(plan)`` applied) best match first, as a sliceable list.
 
         Up to ``EXACT_RANKING_LIMIT`` matches (``total``, when the caller has
-        counted them) every match is ranked. Beyond, on PostgreSQL and given
-        the facet index's ``state`` and the ``selection``'s bitmap, a
-        ``RelevanceOrder`` ranks only the best candidates, so broad searches
-        stay fast; without them every match is ranked.
+        counted them) every match is ranked; given the ``selection``'s bitmap
+        (the facet index's answer to this queryset), just those offers are read
+        by id and ranked, whatever plan the database would find for the
+        filters. Beyond, on PostgreSQL and given the facet index's ``state``
+        and the ``selection``, a ``RelevanceOrder`` ranks only the best
+        candidates, so broad searches stay fast; without them every match is
+        ranked.
         """
         broad = total is None or total > EXACT_RANKING_LIMIT
         indexed = state is not None and selection is not None
         if connections[self.db].vendor == "postgresql" and plan.words and broad and indexed:
             return RelevanceOrder(self, plan, state, selection)
+        if selection is not None and not broad:
+            matches = Offer.objects.using(self.db).filter(pk__in=list(selection)).search(plan)
+            return matches.order_by("-rank", "title", "pk")
         return self.order_by("-rank", "title", "pk")
 
     def by_distance(self, place):
