@@ -218,11 +218,12 @@ class OfferFilter(django_filters.FilterSet):
             chosen = self.default_sort
         return chosen
 
-    def ranked_qs(self, total=None, state=None, selection=None):
+    def ranked_qs(self, total=None, state=None, selection=None, known=None):
         """A search's selection best match first (``total``: how many, when counted already;
-        ``state`` and ``selection``: the facet index's state and the selection's bitmap).
+        ``state`` and ``selection``: the facet index's state and the selection's bitmap;
+        ``known``: see ``OfferQuerySet.by_relevance``).
 
         The other orders are the facet index's (``FilterPanel.results``).
         """
         plan = self.search_plan(self.active["q"])
-        return self.qs.by_relevance(plan, total, state=state, selection=selection)
+        return self.qs.by_relevance(plan, total, state, selection, known)

@@ -183,7 +183,7 @@ class FilterPanel:
         filterset = self.filterset
         if filterset.sort_order == OfferFilter.SORT_RELEVANCE:
             return filterset.ranked_qs(
-                self.total, self.selection.state, self.selection.without()
+                self.total, self.selection.state, self.selection.without(), known
             ).with_related()
         if filterset.sort_order == OfferFilter.SORT_DISTANCE:
             return filterset.qs.by_distance(filterset.place).with_related()

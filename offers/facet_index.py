@@ -264,16 +264,12 @@ class IndexedOrder:
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step:
             raise TypeError("IndexedOrder supports slices only")
-        start, stop = index.start or 0, index.stop
-        ids = self.state.orders[self.order].page(self.selection, start, stop)
-        known = {pk for pk in ids if self.known and self.known(pk)} if self.related else set(ids)
-        offers = {}
-        if known:
-            offers.update((o.pk, o) for o in self.queryset.filter(pk__in=known).order_by())
-        if len(known) < len(ids):
-            rest = self.queryset.with_related().filter(pk__in=[pk for pk in ids if pk not in known])
-            offers.update((o.pk, o) for o in rest.order_by())
-        return [offers[pk] for pk in ids if pk in offers]
+        ids = self.state.orders[self.order].page(self.selection, index.start or 0, index.stop)
+        return self.queryset.in_order(ids, self.wanted)
+
+    def wanted(self, pk):
+        """Whether the page reads offer ``pk`` with its relations."""
+        return self.related and not (self.known and self.known(pk))
 
 
 def _published_key(day):

@@ -42,15 +42,18 @@ class RelevanceOrder:
 
     ordered = True
 
-    def __init__(self, queryset, plan, state, selection, related=False):
+    def __init__(self, queryset, plan, state, selection, known=None, related=False):
         self.queryset = queryset
         self.plan = plan
         self.state = state
         self.selection = selection
+        self.known = known
         self.related = related
 
     def with_related(self):
-        return RelevanceOrder(self.queryset, self.plan, self.state, self.selection, related=True)
+        return RelevanceOrder(
+            self.queryset, self.plan, self.state, self.selection, self.known, related=True
+        )
 
     def ids(self, start, stop):
         """The ids of positions ``start``–``stop``: a walk along the title index finds tier 1's
@@ -128,8 +131,30 @@ class RelevanceOrder:
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step:
             raise TypeError("RelevanceOrder supports slices only")
-        start, stop = index.start or 0, index.stop
-        ids = self.ids(start, stop)
-        queryset = self.queryset.with_related() if self.related else self.queryset
-        offers = {offer.pk: offer for offer in queryset.filter(pk__in=ids).order_by()}
-        return [offers[pk] for pk in ids if pk in offers]
+        return self.queryset.in_order(self.ids(index.start or 0, index.stop), self.wanted)
+
+    def wanted(self, pk):
+        """Whether the page reads offer ``pk`` with its relations."""
+        return self.related and not (self.known and self.known(pk))
+
+
+class RankedMatches(RelevanceOrder):
+    """Every match of a counted narrow search (``selection``, the facet index's bitmap of
+    them) best match first: the ranking reads only those offers, by id, and only their ids;
+    a page reads its offers by id. ``state`` is not needed."""
+
+    def __init__(self, queryset, plan, selection, known=None, related=False):
+        super().__init__(queryset, plan, None, selection, known, related)
+
+    def with_related(self):
+        return RankedMatches(self.queryset, self.plan, self.selection, self.known, related=True)
+
+    def ids(self, start, stop):
+        matches = (
+            self.queryset.model.objects.using(self.queryset.db)
+            .filter(pk__in=list(self.selection))
+            .search(self.plan)
+        )
+        return list(
+            matches.order_by("-rank", "title", "pk").values_list("pk", flat=True)[start:stop]
+        )

@@ -1,7 +1,13 @@
 """One URL per page type of the public site, on the demo data set."""
 
+from django.conf import settings
+
 from networks.models import Network
 from offers.models import Offer, ReviewRequest
+
+# The query a page's first request makes more on PostgreSQL, where building the facet
+# index also reads the lexicon of the search documents (offers.lexicon).
+LEXICON = int(settings.DATABASES["default"]["ENGINE"].endswith("postgresql"))
 
 # The map page shows its consent box only with a tile server: the sweeps set this one
 # (nothing is fetched from it before a click).

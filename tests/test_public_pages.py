@@ -5,11 +5,11 @@ import json
 import re
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from offers.models import Offer
 from tests.factories import make_location, make_network, make_offer, make_offers, make_provider
+from tests.pages import LEXICON
 
 pytestmark = pytest.mark.django_db
 
@@ -461,15 +461,14 @@ def make_many(count):
 # the offers of cards not kept rendered (directory.cards). The
 # chain and the suggestions cost more when the cache is cold than warm (the
 # cache lives in the database here, so reading it is a query).
-LEXICON = int(settings.DATABASES["default"]["ENGINE"].endswith("postgresql"))
 PAGE_QUERIES = {
     "/": (16 + LEXICON, 3),
     LIST: (22 + LEXICON, 4),
-    # A search adds its look-ups of the synonyms and the vocabulary, and the first
-    # time its matches are read and kept in the shared cache ...
-    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (33 + LEXICON, 13),
+    # A search adds its look-ups of the synonyms and the vocabulary, the ranking of its
+    # matches' ids, and the first time its matches are read and kept in the shared cache ...
+    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (34 + LEXICON, 9),
     # ... and of the nearest spellings for a word the vocabulary does not know ("Angebto").
-    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&q=Angebto": (34 + LEXICON, 14),
+    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&q=Angebto": (35 + LEXICON, 10),
     # Nothing found: the suggestions ("Meinten Sie: Angebot?") are checked and cached too.
     f"{LIST}?q=Angbto": (39 + LEXICON, 8),
     "offer detail": (8, 8),

@@ -26,7 +26,7 @@ from offers.models.common import slug_constraint, stable_id_field
 from offers.models.places import District
 from offers.models.providers import Location, Provider
 from offers.models.vocabulary import Language, TargetGroup, Topic
-from offers.relevance import EXACT_RANKING_LIMIT, RelevanceOrder
+from offers.relevance import EXACT_RANKING_LIMIT, RankedMatches, RelevanceOrder
 from offers.search import (
     SearchDocument,
     SearchDocumentField,
@@ -308,25 +308,38 @@ class OfferQuerySet(models.QuerySet):
         """Offers with every word of ``plan`` in their title or summary (no ``rank``)."""
         return search_title_or_summary(self, plan)
 
-    def by_relevance(self, plan, total=None, state=None, selection=None):
+    def in_order(self, ids, related):
+        """The offers of ``ids`` in that order (one query, or two): those ``related(pk)``
+        accepts with what ``with_related()`` reads, the others without (a list keeps their
+        cards rendered)."""
+        plain = {pk for pk in ids if not related(pk)}
+        offers = {}
+        if plain:
+            offers.update((o.pk, o) for o in self.filter(pk__in=plain).order_by())
+        if len(plain) < len(ids):
+            rest = self.with_related().filter(pk__in=[pk for pk in ids if pk not in plain])
+            offers.update((o.pk, o) for o in rest.order_by())
+        return [offers[pk] for pk in ids if pk in offers]
+
+    def by_relevance(self, plan, total=None, state=None, selection=None, known=None):
         """The searched offers (``search(plan)`` applied) best match first, as a sliceable list.
 
         Up to ``EXACT_RANKING_LIMIT`` matches (``total``, when the caller has
         counted them) every match is ranked; given the ``selection``'s bitmap
-        (the facet index's answer to this queryset), just those offers are read
-        by id and ranked, whatever plan the database would find for the
-        filters. Beyond, on PostgreSQL and given the facet index's ``state``
-        and the ``selection``, a ``RelevanceOrder`` ranks only the best
-        candidates, so broad searches stay fast; without them every match is
-        ranked.
+        (the facet index's answer to this queryset), a ``RankedMatches`` ranks
+        just those offers, read by id, whatever plan the database would find
+        for the filters. Beyond, on PostgreSQL and given the facet index's
+        ``state`` and the ``selection``, a ``RelevanceOrder`` ranks only the
+        best candidates, so broad searches stay fast; without them every match
+        is ranked. Both read a page's offers by id, those ``known(pk)`` accepts
+        without their relations.
         """
         broad = total is None or total > EXACT_RANKING_LIMIT
         indexed = state is not None and selection is not None
         if connections[self.db].vendor == "postgresql" and plan.words and broad and indexed:
-            return RelevanceOrder(self, plan, state, selection)
+            return RelevanceOrder(self, plan, state, selection, known)
         if selection is not None and not broad:
-            matches = Offer.objects.using(self.db).filter(pk__in=list(selection)).search(plan)
-            return matches.order_by("-rank", "title", "pk")
+            return RankedMatches(self, plan, selection, known)
         return self.order_by("-rank", "title", "pk")
 
     def by_distance(self, place):
