@@ -148,6 +148,15 @@ class FacetState:
         """The published offers a filter value selects, e.g. ``("topic", 3)``, ``("age", "2")``."""
         return self.bitmaps.get(key, EMPTY)
 
+    def related(self, pk):
+        """{relation: objects} of published offer ``pk``: its topics, target groups and
+        languages as this picture holds them, in the vocabulary's order (for
+        ``Offer.take_related``)."""
+        return {
+            relation: [obj for obj in self.vocabulary[kind] if pk in self.get((kind, obj.pk))]
+            for relation, kind in RELATIONS.items()
+        }
+
     def keys(self, kind):
         """{id: bitmap} of every value of one kind ("provider", "topic", …)."""
         return {key[1]: bitmap for key, bitmap in self.bitmaps.items() if key[0] == kind}

@@ -455,7 +455,7 @@ def make_many(count):
 
 # Each page's queries, pinned: the same for 1, 20 and 100 offers. Every public
 # page reads the version of the offers for its ETag (directory.cache). The first
-# request of the start page and the list builds the process's facet index
+# request of the start page, the list and an offer's page builds the process's facet index
 # (offers.facet_index; on PostgreSQL with the lexicon of the search documents, one
 # query more); later ones only ask it for changes (one query) and read
 # the offers of cards not kept rendered (directory.cards). The
@@ -471,7 +471,8 @@ PAGE_QUERIES = {
     f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&q=Angebto": (35 + LEXICON, 10),
     # Nothing found: the suggestions ("Meinten Sie: Angebot?") are checked and cached too.
     f"{LIST}?q=Angbto": (39 + LEXICON, 8),
-    "offer detail": (8, 8),
+    # The offer's topics, target groups and languages come from the facet index too.
+    "offer detail": (19 + LEXICON, 6),
     "/traeger/": (3, 3),
     "/traeger/viele/": (10, 10),
     "/netzwerke/": (6, 6),
@@ -520,6 +521,32 @@ def test_server_errors_get_the_german_500_page(rf):
     assert response.status_code == 500
     html = response.content.decode()
     assert "Etwas ist schiefgelaufen" in html and '<html lang="de" dir="ltr">' in html
+
+
+def test_an_offers_page_shows_its_topics_groups_and_languages_as_they_are_now(client):
+    """They come from the facet index: an edit shows at once; an offer the index has not
+    seen published yet (a write that told it nothing) is read from the database."""
+    from offers.models import Language, Topic
+
+    offer = make_offer(title="Krabbelgruppe", topics=["sport"], languages=["de", "tr"])
+
+    def section(html, heading):
+        return html.split(f'id="{heading}"', 1)[1].split("</section>", 1)[0]
+
+    html = client.get(offer.get_absolute_url()).content.decode()
+    assert "Sport" in section(html, "for-whom") and "Türkçe" in section(html, "for-whom")
+
+    offer.topics.set(Topic.objects.filter(slug="gesundheit"))
+    offer.languages.add(Language.objects.get(code="ar"))
+    html = client.get(offer.get_absolute_url()).content.decode()
+    assert "Gesundheit" in section(html, "for-whom") and "Sport" not in section(html, "for-whom")
+    assert "العربية" in section(html, "for-whom")
+
+    unseen = make_offer(title="Babyschwimmen", topics=["sport"], status=Offer.Status.DRAFT)
+    client.get(offer.get_absolute_url())  # the index reads the draft (not published)
+    Offer.objects.filter(pk=unseen.pk).update(status=Offer.Status.PUBLISHED)  # no change noted
+    html = client.get(unseen.get_absolute_url()).content.decode()
+    assert "Sport" in section(html, "for-whom") and "Eltern" in section(html, "for-whom")
 
 
 def test_json_ld_names_how_to_reach_the_offer(client):

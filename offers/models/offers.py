@@ -892,6 +892,19 @@ class Offer(models.Model):
     def age_range_display(self):
         return describe_age_range(self.min_age_months, self.max_age_months)
 
+    def take_related(self, **related):
+        """Take ``related`` (relation name → its objects, in order) as what
+        ``prefetch_related()`` would have read: ``offer.topics.all()`` then costs no query.
+        For relations held elsewhere (the facet index keeps every published offer's topics,
+        target groups and languages: ``FacetState.related``)."""
+        kept = self.__dict__.setdefault("_prefetched_objects_cache", {})
+        for name, objects in related.items():
+            queryset = getattr(self, name).all()
+            # As Django's prefetch leaves it (QuerySet._prefetch_related_objects).
+            queryset._result_cache = list(objects)
+            queryset._prefetch_done = True
+            kept[name] = queryset
+
     @property
     def served_districts(self):
         """The Sozialräume named for the offer and those of its places (uses with_related())."""
