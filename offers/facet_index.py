@@ -250,9 +250,9 @@ class IndexedOrder:
     """A selection of published offers in one of the index's orders: a list for the paginator.
 
     ``order[20:40]`` finds the ids in the index and reads those offers: one
-    query (plus the prefetches of ``with_related()``). Offers whose ids
-    ``known(pk)`` accepts are read without their relations (the list keeps
-    their cards rendered).
+    query (plus the prefetches of ``with_related()``). With them, offers whose
+    ids ``known(pk)`` accepts are not read at all (the list keeps their cards
+    rendered): ``OfferQuerySet.in_order``.
     """
 
     ordered = True
@@ -274,11 +274,7 @@ class IndexedOrder:
         if not isinstance(index, slice) or index.step:
             raise TypeError("IndexedOrder supports slices only")
         ids = self.state.orders[self.order].page(self.selection, index.start or 0, index.stop)
-        return self.queryset.in_order(ids, self.wanted)
-
-    def wanted(self, pk):
-        """Whether the page reads offer ``pk`` with its relations."""
-        return self.related and not (self.known and self.known(pk))
+        return self.queryset.in_order(ids, self.related, self.known)
 
 
 def _published_key(day):

@@ -131,11 +131,8 @@ class RelevanceOrder:
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step:
             raise TypeError("RelevanceOrder supports slices only")
-        return self.queryset.in_order(self.ids(index.start or 0, index.stop), self.wanted)
-
-    def wanted(self, pk):
-        """Whether the page reads offer ``pk`` with its relations."""
-        return self.related and not (self.known and self.known(pk))
+        ids = self.ids(index.start or 0, index.stop)
+        return self.queryset.in_order(ids, self.related, self.known)
 
 
 class RankedMatches(RelevanceOrder):

@@ -458,17 +458,17 @@ def make_many(count):
 # request of the start page, the list and an offer's page builds the process's facet index
 # (offers.facet_index; on PostgreSQL with the lexicon of the search documents, one
 # query more); later ones only ask it for changes (one query) and read
-# the offers of cards not kept rendered (directory.cards). The
+# the offers of cards not kept rendered (directory.cards), none when all are. The
 # chain and the suggestions cost more when the cache is cold than warm (the
 # cache lives in the database here, so reading it is a query).
 PAGE_QUERIES = {
     "/": (16 + LEXICON, 3),
-    LIST: (22 + LEXICON, 4),
+    LIST: (22 + LEXICON, 3),
     # A search adds its look-ups of the synonyms and the vocabulary, the ranking of its
     # matches' ids, and the first time its matches are read and kept in the shared cache ...
-    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (34 + LEXICON, 9),
+    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (34 + LEXICON, 8),
     # ... and of the nearest spellings for a word the vocabulary does not know ("Angebto").
-    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&q=Angebto": (35 + LEXICON, 10),
+    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&q=Angebto": (35 + LEXICON, 9),
     # Nothing found: the suggestions ("Meinten Sie: Angebot?") are checked and cached too.
     f"{LIST}?q=Angbto": (39 + LEXICON, 8),
     # The offer's topics, target groups and languages come from the facet index too.

@@ -308,17 +308,17 @@ class OfferQuerySet(models.QuerySet):
         """Offers with every word of ``plan`` in their title or summary (no ``rank``)."""
         return search_title_or_summary(self, plan)
 
-    def in_order(self, ids, related):
-        """The offers of ``ids`` in that order (one query, or two): those ``related(pk)``
-        accepts with what ``with_related()`` reads, the others without (a list keeps their
-        cards rendered)."""
-        plain = {pk for pk in ids if not related(pk)}
-        offers = {}
-        if plain:
-            offers.update((o.pk, o) for o in self.filter(pk__in=plain).order_by())
-        if len(plain) < len(ids):
-            rest = self.with_related().filter(pk__in=[pk for pk in ids if pk not in plain])
-            offers.update((o.pk, o) for o in rest.order_by())
+    def in_order(self, ids, related=False, known=None):
+        """The offers of ``ids`` in that order, read by id without their relations; with
+        ``related``, with what ``with_related()`` reads, except those ``known(pk)`` accepts:
+        a list keeps their cards rendered, so they are not read at all (stand-ins with
+        just their id; any other field would be read on use)."""
+        known = {pk for pk in ids if known(pk)} if related and known else set()
+        offers = {pk: self.model.from_db(self.db, ["id"], [pk]) for pk in known}
+        rest = [pk for pk in ids if pk not in known]
+        if rest:
+            queryset = self.with_related() if related else self
+            offers.update((o.pk, o) for o in queryset.filter(pk__in=rest).order_by())
         return [offers[pk] for pk in ids if pk in offers]
 
     def by_relevance(self, plan, total=None, state=None, selection=None, known=None):
@@ -331,8 +331,8 @@ class OfferQuerySet(models.QuerySet):
         for the filters. Beyond, on PostgreSQL and given the facet index's
         ``state`` and the ``selection``, a ``RelevanceOrder`` ranks only the
         best candidates, so broad searches stay fast; without them every match
-        is ranked. Both read a page's offers by id, those ``known(pk)`` accepts
-        without their relations.
+        is ranked. Both read a page's offers by id (``in_order``: with their
+        relations, those ``known(pk)`` accepts not at all).
         """
         broad = total is None or total > EXACT_RANKING_LIMIT
         indexed = state is not None and selection is not None
