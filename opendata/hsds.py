@@ -43,17 +43,13 @@ def derived_id(*parts):
     objects: a page of 50 full services needs about a thousand.
     """
     name = "/".join(part if isinstance(part, str) else str(part) for part in parts)
-    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name.encode()).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # the RFC 4122 variant
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    h = hashlib.sha1(_NAMESPACE_BYTES + name.encode()).hexdigest()
+    # Version 5 in the 13th hex digit, the RFC 4122 variant in the top bits of the 17th.
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
 
 
 _NAMESPACE_BYTES = NAMESPACE.bytes
-# Open data speaks German: the texts are read from their German columns
-# (``title_de``), whatever language a request or command runs in.
-OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 @functools.cache
@@ -271,15 +267,39 @@ def location(place):
 # --- Services ---------------------------------------------------------------------------------
 
 
-def with_related(offers):
-    """The offers with their provider; ``read_related`` adds the rest to a page of them.
+# What ``service()`` reads of an offer and its provider (open data speaks German: the
+# texts' other languages are not read); ``with_related()`` reads nothing else.
+SERVICE_FIELDS = [
+    "uuid",
+    "slug",
+    *(f"{name}_de" for name in Offer.TRANSLATED_TEXTS),
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "website",
+    "registration_required",
+    "registration_note",
+    "cost",
+    "min_age_months",
+    "max_age_months",
+    "citywide",
+    "outreach",
+    "online",
+    "valid_from",
+    "valid_until",
+    "last_verified_at",
+    "updated_at",
+    *(
+        f"provider__{name}"
+        for name in ("uuid", "slug", "name", "short_name", "description_de", "email", "website")
+    ),
+    "provider__phone",
+]
 
-    The texts in the site's other languages are not read: open data speaks German.
-    """
-    return offers.select_related("provider").defer(
-        *Offer.translation_columns(Offer.TRANSLATED_TEXTS),
-        *(f"provider__description_{code}" for code in OTHER_LANGUAGES),
-    )
+
+def with_related(offers):
+    """The offers with their provider; ``read_related`` adds the rest to a page of them."""
+    return offers.select_related("provider").only(*SERVICE_FIELDS)
 
 
 class _Language:
@@ -388,6 +408,18 @@ def _read_places(by_pk):
         by_pk[offer_id].hsds_locations.append(places[location_id])
 
 
+@functools.cache
+def _german_cost(value):
+    with translation.override("de"):
+        return str(Offer.Cost(value).label)
+
+
+@functools.lru_cache(maxsize=4096)
+def _german_ages(low, high):
+    with translation.override("de"):
+        return describe_age_range(low, high)
+
+
 def _years(months):
     """HSDS ages are years: the lower bound rounds down to the year begun, the upper too."""
     if months is None:
@@ -428,9 +460,7 @@ def service(offer, vocabulary, full=True):
     ``offer`` comes from ``with_related()``; for ``full``, through ``read_related()``.
     """
     service_id = str(offer.uuid)
-    with translation.override("de"):
-        cost = str(offer.get_cost_display())
-        ages = offer.age_range_display
+    cost, ages = _german_cost(offer.cost), _german_ages(offer.min_age_months, offer.max_age_months)
     fees = f"{cost}. {offer.cost_note_de}" if offer.cost_note_de else cost
     application = offer.registration_note or APPLICATION_TEXTS[offer.registration_required]
     data = {

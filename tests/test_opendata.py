@@ -230,6 +230,21 @@ def test_every_filter_from_the_index_gives_exactly_the_sql_answer(demo, client, 
         assert {s["id"] for s in found} == {str(u) for u in expected}, params
 
 
+@pytest.mark.parametrize(
+    "parts",
+    [
+        ("phone", "0c4b8c8e-1f0a-4a55-9e51-2b7f6c1d9e00"),
+        ("term", "themen", "sport"),
+        ("attribute", "a", 7),
+    ],
+)
+def test_a_derived_id_is_the_standard_uuid5_of_its_name(parts):
+    import uuid
+
+    name = "/".join(str(part) for part in parts)
+    assert hsds.derived_id(*parts) == str(uuid.uuid5(hsds.NAMESPACE, name))
+
+
 def test_full_services_from_the_index_are_those_from_the_database(demo):
     """The API reads a page's topics, target groups, languages, Sozialräume and vocabulary from
     the facet index; the export reads them from the database: the same services."""
