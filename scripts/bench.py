@@ -462,7 +462,7 @@ def report(runs, duration, connections, command):
             f"First request of {len(first)} filter and search combinations never requested "
             f"before, one at a time: p50 {percentile(first, 0.5):.0f} ms, "
             f"p95 {percentile(first, 0.95):.0f} ms, slowest {first[-1]:.0f} ms (a third of them "
-            "search for a word, and a word searched for the first time reads its matches).",
+            "search for a word).",
             "",
             f"First request of {len(filters_only)} filter combinations without a search, never "
             f"requested before: p50 {percentile(filters_only, 0.5):.0f} ms, "
