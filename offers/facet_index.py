@@ -198,7 +198,7 @@ class FacetState:
             found = FrozenBitMap.deserialize(shared)
         elif before is not None:
             old, changed = before
-            ids = matching(offers.filter(pk__in=list(changed))).values_list("pk", flat=True)
+            ids = matching(offers.among(changed)).values_list("pk", flat=True)
             found = ((old - changed) | FrozenBitMap(ids.order_by())) & self.published
             cache.set(key, found.serialize(), SEARCH_SECONDS)
         else:
@@ -223,7 +223,7 @@ class FacetState:
         found = self.lexicon.evaluate(plan, self.using)
         if found is None:
             return None
-        changed = offers.filter(pk__in=list(stale)).search(plan) if stale else offers.none()
+        changed = offers.among(stale).search(plan) if stale else offers.none()
         return FrozenBitMap(
             (found - stale) | BitMap(changed.order_by().values_list("pk", flat=True))
         )

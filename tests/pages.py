@@ -9,6 +9,13 @@ from offers.models import Offer, ReviewRequest
 # index also reads the lexicon of the search documents (offers.lexicon).
 LEXICON = int(settings.DATABASES["default"]["ENGINE"].endswith("postgresql"))
 
+
+def names_offers_by_id(sql):
+    """Whether a query reads offers by their ids: an IN list, or on PostgreSQL one array
+    (``OfferQuerySet.among``)."""
+    return '"offers_offer"."id" IN (' in sql or '"offers_offer".id = ANY(' in sql
+
+
 # The map page shows its consent box only with a tile server: the sweeps set this one
 # (nothing is fetched from it before a click).
 MAP_TILE_URL = "https://karten.example.org/{z}/{x}/{y}.png"
