@@ -380,6 +380,17 @@ def test_a_counted_narrow_search_ranks_just_the_selection_read_by_id():
     assert ranking.startswith('SELECT "offers_offer"."id" AS "pk" FROM')  # ids only
     assert names_offers_by_id(offers)  # then the offers of the page, by id
 
+    # The search alone (no other filter): ranked by the search in SQL, the same order.
+    whole = state.search(plan)
+    everything = Offer.objects.published().search(plan)
+    with CaptureQueriesContext(connection) as queries:
+        ranked = everything.by_relevance(plan, len(whole), state, whole)
+        titles = [offer.title for offer in ranked[0:20]]
+    assert titles == [offer.title for offer in everything.order_by("-rank", "title", "pk")]
+    assert len(titles) == 7
+    ranking = queries.captured_queries[0]["sql"]
+    assert "\"status\" = 'published'" in ranking and not names_offers_by_id(ranking)
+
 
 @pytest.mark.parametrize("batches", [2, 1])  # the walk finds them, or gives up for the index
 def test_a_selection_narrowed_by_other_filters_is_walked_in_batches(holten, monkeypatch, batches):
