@@ -473,7 +473,7 @@ def not_reserved_slug(slug):
 class Offer(models.Model):
     """An Angebot: one prevention offer of one provider.
 
-    Its texts (``OFFER_TEXTS`` in offers/translation.py: title, summary,
+    Its texts (``TRANSLATED_TEXTS``, registered in offers/translation.py: title, summary,
     description, schedule, note on cost) have a column per language of the
     site (``title_de``, ``title_ar``, …; django-modeltranslation). Reading
     ``offer.title`` gives the reader's language, or German where that is
