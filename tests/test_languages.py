@@ -78,6 +78,26 @@ def test_every_page_names_its_versions_in_the_other_languages(client):
     assert alternates["ar"] == f"{SITE}/ar/angebote/?sozialraum=osterfeld"
 
 
+def test_an_offer_page_and_a_missing_page_link_to_themselves_in_every_language(client):
+    offer = make_offer(title="Babyschwimmen")
+
+    def switcher(html):
+        return re.findall(r'<a href="([^"]+)" lang="(\w+)" hreflang', html)
+
+    offer_page = client.get(f"/uk/angebote/{offer.slug}/", {"seite": "2"}).content.decode()
+    missing = client.get("/en/angebote/kein-solches-angebot/")
+
+    assert switcher(offer_page) == [
+        (f"{PREFIX.get(code, '/' + code)}/angebote/{offer.slug}/?seite=2", code)
+        for code, _ in settings.LANGUAGES
+    ]
+    assert missing.status_code == 404
+    assert switcher(missing.content.decode()) == [
+        (f"{PREFIX.get(code, '/' + code)}/angebote/kein-solches-angebot/", code)
+        for code, _ in settings.LANGUAGES
+    ]
+
+
 def test_the_switcher_names_each_language_in_itself(client):
     html = client.get("/ar/angebote/").content.decode()
 

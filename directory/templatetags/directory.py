@@ -1,9 +1,11 @@
+import functools
 import json
 import re
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, pgettext
@@ -80,25 +82,56 @@ def ltr(text):
     return format_html('<bdi dir="ltr">{}</bdi>', text)
 
 
+@functools.lru_cache(maxsize=4096)
+def _address_in(code, view_name, args, kwargs, urlconf):
+    """The address of a resolved view in language ``code`` (None when it has none there)."""
+    with translation.override(code):
+        try:
+            return reverse(view_name, args=args, kwargs=dict(kwargs), urlconf=urlconf)
+        except NoReverseMatch:
+            return None
+
+
+def _addresses(request, path):
+    """``path`` (with its query string) in every language of the site, as ``(code, url)``.
+
+    The view the request was resolved to is reversed in each language, which
+    is what ``translate_url`` does after resolving the path once per language;
+    the same addresses come back for every page of a list, so they are kept.
+    """
+    match = getattr(request, "resolver_match", None)
+    if match is None or not match.url_name:
+        return [(code, translate_url(path, code)) for code, _ in settings.LANGUAGES]
+    _, mark, query = path.partition("?")
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    kwargs = tuple(sorted(match.kwargs.items()))
+    return [
+        (code, (address + mark + query) if address else path)
+        for code, _ in settings.LANGUAGES
+        for address in [_address_in(code, match.view_name, tuple(match.args), kwargs, urlconf)]
+    ]
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """The current page in every language of the site (German first: the default)."""
     request = context.get("request")
     path = request.get_full_path() if request else "/"
     current = context.get("LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    links = []
-    for code, _ in settings.LANGUAGES:
-        url = translate_url(path, code)
-        links.append(
-            {
-                "code": code,
-                "name_local": get_language_info(code)["name_local"],
-                "url": url,
-                "absolute_url": settings.SITE_URL + url,
-                "current": code == current,
-            }
+    return [
+        {
+            "code": code,
+            "name_local": get_language_info(code)["name_local"],
+            "url": url,
+            "absolute_url": settings.SITE_URL + url,
+            "current": code == current,
+        }
+        for code, url in (
+            _addresses(request, path)
+            if request
+            else [(code, path) for code, _ in settings.LANGUAGES]
         )
-    return links
+    ]
 
 
 @register.simple_tag(takes_context=True)
