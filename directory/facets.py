@@ -13,7 +13,7 @@ from html import escape
 from django.utils.safestring import mark_safe
 
 from offers.ages import age_choices
-from offers.facet_index import FREE, WHEELCHAIR, facet_state
+from offers.facet_index import FREE, WHEELCHAIR
 from offers.models import Provider
 from offers.words import title_key
 
@@ -72,7 +72,7 @@ class Selection:
 
     def __init__(self, filterset):
         self.filterset = filterset
-        self.state = facet_state(filterset.queryset.db)
+        self.state = filterset.state
         self.parts = {
             name: filterset.bitmap(name, value, self.state)
             for name, value in filterset.active.items()

@@ -6,23 +6,95 @@ slugs (languages: their ISO code). An invalid value is reported next to its
 field and otherwise ignored, so a shared link with a typo still shows offers.
 """
 
+import copy
+
 import django_filters
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from offers.ages import age_choices, parse_age
-from offers.facet_index import FREE, WHEELCHAIR
+from offers.facet_index import FREE, VOCABULARY, WHEELCHAIR, facet_state
 from offers.geo import UnknownPlace, place_for_key
 from offers.models import AgePhase, District, Language, Provider, TargetGroup, Topic
 from offers.search import plan_search
 
 
-class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+class CopiedPerRequest:
+    """A filter that copies itself cheaply for each FilterSet.
+
+    django-filter deep-copies every declared filter for each request,
+    querysets and lazy labels included (a third of a millisecond). A filter
+    keeps nothing of a request but its parent FilterSet, so a shallow copy
+    serves, with its own method binding.
+    """
+
+    def __deepcopy__(self, memo):
+        twin = copy.copy(self)
+        twin.extra = dict(self.extra)
+        twin.__dict__.pop("_field", None)
+        twin.method = self.method  # binds a new FilterMethod to the copy
+        return twin
+
+
+class CharFilter(CopiedPerRequest, django_filters.CharFilter):
+    pass
+
+
+class ChoiceFilter(CopiedPerRequest, django_filters.ChoiceFilter):
+    pass
+
+
+class VocabularyField(forms.CharField):
+    """A value of the filters' vocabulary or a provider, as the address names it (its slug).
+
+    The form (``OfferFilterForm``) finds the object; the field knows where.
+    """
+
+    def __init__(self, *, model, to_field_name, **kwargs):
+        self.model = model
+        self.to_field_name = to_field_name
+        kwargs.pop("empty_label", None)
+        super().__init__(strip=False, **kwargs)
+
+
+class OfferFilterForm(forms.Form):
+    """Finds each named value among those of the facet index's picture, without a query.
+
+    ``find(model, field name, value)`` is set by the FilterSet. A value that
+    names nothing gets the message of Django's ``ModelChoiceField``.
+    """
+
+    find = None
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            value = cleaned.get(name)
+            if not isinstance(field, VocabularyField) or value in (None, ""):
+                continue
+            found = self.find(field.model, field.to_field_name, value)
+            if found is None:
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        forms.ModelChoiceField.default_error_messages["invalid_choice"],
+                        code="invalid_choice",
+                    ),
+                )
+            else:
+                cleaned[name] = found
+        return cleaned
+
+
+class SlugChoiceFilter(CopiedPerRequest, django_filters.Filter):
     """A choice by slug that filters through an OfferQuerySet method."""
 
-    def __init__(self, *args, queryset_method, to_field_name="slug", **kwargs):
+    field_class = VocabularyField
+
+    def __init__(self, *args, model, queryset_method, to_field_name="slug", **kwargs):
         self.queryset_method = queryset_method
-        super().__init__(*args, to_field_name=to_field_name, **kwargs)
+        super().__init__(*args, model=model, to_field_name=to_field_name, **kwargs)
 
     def filter(self, qs, value):
         if value in (None, ""):
@@ -30,7 +102,7 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
         return getattr(qs, self.queryset_method)(value)
 
 
-class FlagFilter(django_filters.Filter):
+class FlagFilter(CopiedPerRequest, django_filters.Filter):
     """A checkbox sent as ``name=1`` that applies an OfferQuerySet method when ticked."""
 
     field_class = forms.BooleanField
@@ -56,7 +128,7 @@ class PlaceField(forms.CharField):
             raise forms.ValidationError(str(problem)) from None
 
 
-class PlaceFilter(django_filters.Filter):
+class PlaceFilter(CopiedPerRequest, django_filters.Filter):
     """Where the family lives: orders the list by distance, selects nothing."""
 
     field_class = PlaceField
@@ -66,45 +138,40 @@ class PlaceFilter(django_filters.Filter):
 
 
 class OfferFilter(django_filters.FilterSet):
+    class Meta:
+        form = OfferFilterForm
+
     SORT_RELEVANCE = "relevanz"
     SORT_DISTANCE = "entfernung"
     SORT_TITLE = "titel"
     SORT_VERIFIED = "geprueft"
     SORT_NEWEST = "neu"
 
-    q = django_filters.CharFilter(
-        label=_("Search"), method="filter_search", max_length=200, strip=True
-    )
-    alter = django_filters.ChoiceFilter(
+    q = CharFilter(label=_("Search"), method="filter_search", max_length=200, strip=True)
+    alter = ChoiceFilter(
         label=_("Age of your child"), choices=age_choices, method="filter_age", empty_label=None
     )
-    phase = SlugChoiceFilter(
-        label=_("Age phase"), queryset=AgePhase.objects.all(), queryset_method="in_phase"
-    )
-    thema = SlugChoiceFilter(
-        label=_("Topic"), queryset=Topic.objects.all(), queryset_method="with_topic"
-    )
+    phase = SlugChoiceFilter(label=_("Age phase"), model=AgePhase, queryset_method="in_phase")
+    thema = SlugChoiceFilter(label=_("Topic"), model=Topic, queryset_method="with_topic")
     sozialraum = SlugChoiceFilter(
-        label=_("Social area"), queryset=District.objects.all(), queryset_method="in_district"
+        label=_("Social area"), model=District, queryset_method="in_district"
     )
     zielgruppe = SlugChoiceFilter(
-        label=_("For whom"), queryset=TargetGroup.objects.all(), queryset_method="for_target_group"
+        label=_("For whom"), model=TargetGroup, queryset_method="for_target_group"
     )
     sprache = SlugChoiceFilter(
         label=_("Language"),
-        queryset=Language.objects.all(),
+        model=Language,
         queryset_method="in_language",
         to_field_name="code",
     )
-    traeger = SlugChoiceFilter(
-        label=_("Provider"), queryset=Provider.objects.all(), queryset_method="by_provider"
-    )
+    traeger = SlugChoiceFilter(label=_("Provider"), model=Provider, queryset_method="by_provider")
     kostenlos = FlagFilter(label=_("Free of charge only"), queryset_method="free_of_charge")
     barrierefrei = FlagFilter(
         label=_("Wheelchair accessible only"), queryset_method="wheelchair_accessible"
     )
     naehe = PlaceFilter(label=_("Near"), max_length=200, required=False)
-    sortierung = django_filters.ChoiceFilter(
+    sortierung = ChoiceFilter(
         label=_("Sort by"),
         choices=[
             (SORT_RELEVANCE, _("best match")),
@@ -135,6 +202,37 @@ class OfferFilter(django_filters.FilterSet):
         "sprache": "language",
         "traeger": "provider",
     }
+
+    @cached_property
+    def state(self):
+        """The facet index's picture this FilterSet reads (one per request)."""
+        return facet_state(self.queryset.db)
+
+    def get_form_class(self):
+        """The form class, made once (django-filter makes a class per FilterSet)."""
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            super().form.find = self.find
+        return self._form
+
+    def find(self, model, field_name, value):
+        """The object a filter's value names: from the picture's vocabulary, else the database."""
+        kind = next((kind for kind, vocabulary in VOCABULARY.items() if vocabulary is model), None)
+        if kind is not None:
+            found = self.state.derived(
+                ("by", kind, field_name),
+                lambda: {getattr(obj, field_name): obj for obj in self.state.vocabulary[kind]},
+            ).get(value)
+            if found is not None:
+                return found
+        return model.objects.using(self.queryset.db).filter(**{field_name: value}).first()
 
     def bitmap(self, name, value, state):
         """The published offers one active filter selects, from a ``FacetState``."""

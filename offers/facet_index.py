@@ -143,6 +143,16 @@ class FacetState:
         self.lexicon = lexicon
         self.lexicon_stale = lexicon_stale
         self._lock = threading.Lock()
+        self._derived = {}
+
+    def derived(self, key, compute):
+        """``compute()``, made once for this picture: what pages read of it on every request
+        (look-up tables, labels). ``key`` names it; it must depend on nothing else."""
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = self._derived[key] = compute()
+            return value
 
     def get(self, key):
         """The published offers a filter value selects, e.g. ``("topic", 3)``, ``("age", "2")``."""

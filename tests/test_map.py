@@ -173,7 +173,7 @@ def test_the_map_and_its_geojson_cost_a_fixed_number_of_queries(
     # The first request of a process also builds its facet index (and on PostgreSQL its lexicon).
     with django_assert_num_queries(17 + LEXICON):
         assert client.get(MAP).status_code == 200
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get(GEOJSON, {"sozialraum": "alstaden-lirich"}).status_code == 200
 
 
