@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from offers.ages import age_choices
 from offers.facet_index import FREE, WHEELCHAIR
@@ -55,18 +56,6 @@ class Facet:
         return mark_safe(html)  # every value escaped above
 
 
-@dataclass
-class Named:
-    """What an option needs of a provider (reading whole rows cost more than the rest)."""
-
-    pk: int
-    slug: str
-    name: str
-
-    def __str__(self):
-        return self.name
-
-
 class Selection:
     """The active filters of an ``OfferFilter`` as bitmaps of the published offers."""
 
@@ -91,7 +80,8 @@ def _selected_value(filterset, name, attribute="slug"):
     return getattr(value, attribute, value) if value is not None else None
 
 
-def _vocabulary_facet(selection, name, kind, objects, value_attribute="slug"):
+def _facet(selection, name, choices, value_attribute="slug"):
+    """A facet of ``choices``: (value, label, bitmap) each, counted within the selection."""
     filterset = selection.filterset
     base = selection.without(name)
     selected = _selected_value(filterset, name, value_attribute)
@@ -99,80 +89,118 @@ def _vocabulary_facet(selection, name, kind, objects, value_attribute="slug"):
         name=name,
         label=str(filterset.filters[name].label),
         options=[
-            Option(
-                value=getattr(obj, value_attribute),
-                label=str(obj),
-                count=base.intersection_cardinality(selection.state.get((kind, obj.pk))),
-                selected=getattr(obj, value_attribute) == selected,
-            )
-            for obj in objects
+            Option(value, label, base.intersection_cardinality(offers), value == selected)
+            for value, label, offers in choices
         ],
     )
+
+
+def vocabulary_choices(state, kind, value_attribute="slug", by_name=False):
+    """(value, label, bitmap) of every value of ``kind`` in the reader's language.
+
+    Made once per picture and language: the labels are translated fields,
+    and topics and languages are sorted by their names in the reader's
+    language (``by_name``).
+    """
+
+    def make():
+        choices = [
+            (getattr(obj, value_attribute), str(obj), state.get((kind, obj.pk)))
+            for obj in state.vocabulary[kind]
+        ]
+        if by_name:
+            choices.sort(key=lambda choice: title_key(choice[1]))
+        return choices
+
+    return state.derived(("choices", kind, get_language()), make)
 
 
 def age_facet(selection):
     filterset, state = selection.filterset, selection.state
     base = selection.without("alter")
-    _, (exact_label, exact), (range_label, ranges) = age_choices()
     selected = filterset.active.get("alter")
 
-    def options(choices):
+    def make():
+        _, (exact_label, exact), (range_label, ranges) = age_choices()
         return [
-            Option(
-                value,
-                str(label),
-                base.intersection_cardinality(state.get(("age", value))),
-                value == selected,
+            (
+                str(group),
+                [(value, str(label), state.get(("age", value))) for value, label in group_choices],
             )
-            for value, label in choices
+            for group, group_choices in ((exact_label, exact), (range_label, ranges))
         ]
 
     return Facet(
         name="alter",
         label=str(filterset.filters["alter"].label),
-        groups=[(str(exact_label), options(exact)), (str(range_label), options(ranges))],
+        groups=[
+            (
+                group,
+                [
+                    Option(value, label, base.intersection_cardinality(offers), value == selected)
+                    for value, label, offers in choices
+                ],
+            )
+            for group, choices in state.derived(("age-choices", get_language()), make)
+        ],
     )
 
 
-def provider_facet(selection):
-    base = selection.without("traeger")
+def provider_choices(state, version):
+    """(slug, name, bitmap) of every provider with published offers, in alphabetical order.
+
+    Read once per picture and version of the offers (``directory.cache``):
+    renaming a provider replaces the version, not the picture.
+    """
+    kept = state.derived(("providers",), dict)
+    choices = kept.get(version)
+    if choices is None:
+        offers = state.keys("provider")
+        providers = Provider.objects.using(state.using).filter(pk__in=list(offers))
+        choices = sorted(
+            (
+                (slug, name, offers[pk])
+                for pk, slug, name in providers.values_list("pk", "slug", "name")
+            ),
+            key=lambda choice: title_key(choice[1]),
+        )
+        kept.clear()
+        kept[version] = choices
+    return choices
+
+
+def provider_facet(selection, version):
+    facet = _facet(selection, "traeger", provider_choices(selection.state, version))
     # Only providers with offers in the selection, or the chosen one: a list of
     # every provider of a large region would be unusable.
-    shown = [
-        pk
-        for pk, offers in selection.state.keys("provider").items()
-        if base.intersection_cardinality(offers)
-    ]
-    selected = selection.filterset.active.get("traeger")
-    providers = (
-        Provider.objects.filter(pk__in=[*shown, getattr(selected, "pk", None)])
-        .order_by("name")
-        .values_list("pk", "slug", "name")
-    )
-    return _vocabulary_facet(selection, "traeger", "provider", [Named(*row) for row in providers])
+    facet.options = [option for option in facet.options if option.count or option.selected]
+    chosen = selection.filterset.active.get("traeger")
+    if chosen is not None and not any(option.selected for option in facet.options):
+        # Chosen, but without published offers: shown with none.
+        facet.options.append(Option(chosen.slug, chosen.name, 0, True))
+        facet.options.sort(key=lambda option: title_key(option.label))
+    return facet
 
 
-def in_name_order(objects):
-    """Topics and languages in the alphabetical order of the reader's language.
+def build_facets(selection, version):
+    """Every facet with its option counts (errors are the caller's to add).
 
-    The facet index keeps one list for every language; their names are read in the reader's.
+    ``version``: the version of the offers (``directory.cache.offers_version``).
     """
-    return sorted(objects, key=lambda obj: title_key(str(obj)))
-
-
-def build_facets(selection):
-    """Every facet with its option counts (errors are the caller's to add)."""
-    vocabulary = selection.state.vocabulary
+    state = selection.state
     return [
         age_facet(selection),
-        _vocabulary_facet(selection, "phase", "phase", vocabulary["phase"]),
-        _vocabulary_facet(selection, "sozialraum", "district", vocabulary["district"]),
-        _vocabulary_facet(selection, "thema", "topic", in_name_order(vocabulary["topic"])),
-        _vocabulary_facet(selection, "zielgruppe", "target_group", vocabulary["target_group"]),
-        _vocabulary_facet(
-            selection, "sprache", "language", in_name_order(vocabulary["language"]), "code"
+        _facet(selection, "phase", vocabulary_choices(state, "phase")),
+        _facet(selection, "sozialraum", vocabulary_choices(state, "district")),
+        _facet(selection, "thema", vocabulary_choices(state, "topic", by_name=True)),
+        _facet(selection, "zielgruppe", vocabulary_choices(state, "target_group")),
+        _facet(
+            selection,
+            "sprache",
+            vocabulary_choices(state, "language", "code", by_name=True),
+            "code",
         ),
-        provider_facet(selection),
+        provider_facet(selection, version),
     ]
 
 

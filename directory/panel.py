@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.functional import cached_property
 
-from directory.cache import cached
+from directory.cache import cached, offers_version
 from directory.facets import Selection, build_facets, flag_counts
 from directory.filters import OfferFilter
 from offers.facet_index import IndexedOrder
@@ -87,13 +87,14 @@ def active_filters(filterset, params):
 
 
 class FilterPanel:
-    def __init__(self, filterset, params):
+    def __init__(self, filterset, params, version=None):
+        """``version``: the version of the offers (``directory.cache``), when read already."""
         self.filterset = filterset
         self.params = params
         # Counted in the facet index's bitmaps: no aggregate query, so nothing to cache.
         self.selection = Selection(filterset)
         self.total = self.selection.count()
-        self.facets = build_facets(self.selection)
+        self.facets = build_facets(self.selection, version or offers_version())
         self.flag_counts = flag_counts(self.selection)
         errors = filterset.form.errors
         for facet in self.facets:

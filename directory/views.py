@@ -77,9 +77,10 @@ class CountedPaginator(Paginator):
 @cache_public_page
 def offer_list(request):
     filterset = OfferFilter(request.GET or None, queryset=Offer.objects.published())
-    panel = FilterPanel(filterset, request.GET)
-    # The cards' cache key (read by cache_public_page for anonymous visitors).
+    # The version of the offers (read by cache_public_page for anonymous visitors): the
+    # key of the kept cards and of the providers' names.
     version = getattr(request, "offers_version", None) or offers_version()
+    panel = FilterPanel(filterset, request.GET, version)
     results = panel.results(known=lambda pk: cards.is_kept(version, pk))
     paginator = CountedPaginator(results, OFFERS_PER_PAGE, panel.total)
     page = paginator.get_page(request.GET.get("page"))

@@ -7,7 +7,7 @@ years ("3 years" as an upper bound keeps children who are three, up to month
 47); this module is the one place that converts.
 """
 
-from django.utils.translation import gettext, ngettext, ngettext_lazy, npgettext
+from django.utils.translation import get_language, gettext, ngettext, ngettext_lazy, npgettext
 from django.utils.translation import gettext_lazy as _
 
 PREGNANCY_START_MONTHS = -9
@@ -125,20 +125,28 @@ def choice_from_months(months, upper):
 AGE_RANGES = [(1, 2), (3, 5), (6, 9), (10, 15), (16, 27)]
 
 
+_age_choices = {}
+
+
 def age_choices():
-    ranges = [
-        (f"{low}-{high}", _("%(low)d to %(high)d years") % {"low": low, "high": high})
-        for low, high in AGE_RANGES
-    ]
-    years = [("0", _("under 1 year"))] + [
-        (str(age), ngettext("%(age)d year", "%(age)d years", age) % {"age": age})
-        for age in range(1, MAX_AGE_YEARS + 1)
-    ]
-    return [
-        ("", _("any age")),
-        (_("Exact age"), years),
-        (_("Age range"), ranges),
-    ]
+    """The age filter's choices in the reader's language (made once per language)."""
+    language = get_language()
+    choices = _age_choices.get(language)
+    if choices is None:
+        ranges = [
+            (f"{low}-{high}", _("%(low)d to %(high)d years") % {"low": low, "high": high})
+            for low, high in AGE_RANGES
+        ]
+        years = [("0", _("under 1 year"))] + [
+            (str(age), ngettext("%(age)d year", "%(age)d years", age) % {"age": age})
+            for age in range(1, MAX_AGE_YEARS + 1)
+        ]
+        choices = _age_choices[language] = [
+            ("", _("any age")),
+            (_("Exact age"), years),
+            (_("Age range"), ranges),
+        ]
+    return choices
 
 
 def parse_age(value):

@@ -248,7 +248,7 @@ def test_the_list_by_distance_costs_a_fixed_number_of_queries(
     # lexicon: one query more); the place costs one query.
     with django_assert_num_queries(23 + LEXICON):
         client.get(LIST, {"naehe": "strasse:marktstrasse:46045"})
-    with django_assert_num_queries(10):  # the page and its relations read in SQL, by distance
+    with django_assert_num_queries(9):  # the page and its relations read in SQL, by distance
         client.get(LIST, {"naehe": "strasse:marktstrasse:46045", "thema": "sport"})
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from offers.models import Offer, Topic
+from offers.models import Offer, Provider, Topic
 from tests.factories import make_location, make_network, make_offer, make_offers, make_provider
 from tests.pages import LEXICON
 
@@ -213,6 +213,24 @@ def test_filters_combine(client):
         "Kostet",
         "Stadtweit",
     }
+
+
+def test_the_provider_filter_lists_providers_alphabetically_and_renamed_at_once(client):
+    for name in ["Caritas", "Ärztehaus am Markt", "AWO Kreisverband"]:
+        make_offer(provider=make_provider(name=name))
+    assert [o.label for o in facet(client.get(LIST), "traeger").options] == [
+        "Ärztehaus am Markt",
+        "AWO Kreisverband",
+        "Caritas",
+    ]
+
+    caritas = Provider.objects.get(name="Caritas")
+    caritas.name = "Caritasverband Oberhausen"
+    caritas.save()
+
+    assert "Caritasverband Oberhausen" in [
+        o.label for o in facet(client.get(LIST), "traeger").options
+    ]
 
 
 def test_a_topic_added_while_the_site_runs_can_be_chosen_at_once(client):
@@ -474,19 +492,21 @@ def make_many(count):
 # (offers.facet_index; on PostgreSQL with the lexicon of the search documents, one
 # query more); later ones only ask it for changes (one query) and read
 # the offers of cards not kept rendered (directory.cards), none when all are. The
-# values the address names (sozialraum=osterfeld) are found in the facet index's picture. The
+# values the address names (sozialraum=osterfeld) are found in the facet index's picture,
+# the providers' names are read once per version of the offers (directory.facets). The
 # chain and the suggestions cost more when the cache is cold than warm (the
 # cache lives in the database here, so reading it is a query).
 PAGE_QUERIES = {
     "/": (16 + LEXICON, 3),
-    LIST: (22 + LEXICON, 3),
+    LIST: (22 + LEXICON, 2),
     # A search adds its look-ups of the synonyms and the vocabulary, the ranking of its
     # matches' ids, and the first time its matches are read and kept in the shared cache ...
-    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (32 + LEXICON, 6),
+    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (32 + LEXICON, 5),
     # ... and of the nearest spellings for a word the vocabulary does not know ("Angebto").
-    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&q=Angebto": (33 + LEXICON, 7),
-    # Nothing found: the suggestions ("Meinten Sie: Angebot?") are checked and cached too.
-    f"{LIST}?q=Angbto": (39 + LEXICON, 8),
+    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&q=Angebto": (33 + LEXICON, 6),
+    # Nothing found: the suggestions ("Meinten Sie: Angebot?") are checked and cached too,
+    # and the providers' names are read although none is shown (once per version of the offers).
+    f"{LIST}?q=Angbto": (40 + LEXICON, 8),
     # The offer's topics, target groups and languages come from the facet index too.
     "offer detail": (19 + LEXICON, 6),
     "/traeger/": (3, 3),
