@@ -56,6 +56,31 @@ def test_each_language_has_its_own_address_and_speaks_it(client, code):
     assert "Set-Cookie" not in response.headers  # the address says the language, no cookie
 
 
+def test_the_header_and_footer_follow_the_language_and_the_page_each_time(client):
+    """They are kept rendered per language and section ({% keep %}): never another page's."""
+
+    def header_and_footer(url):
+        html = client.get(url).content.decode()
+        nav = html[html.index('class="main-nav"') : html.index('class="language-nav"')]
+        footer = html[html.index('class="site-footer"') :]
+        return nav, footer
+
+    for _ in range(2):
+        nav, footer = header_and_footer("/angebote/")
+        assert '<a href="/angebote/" aria-current="page">Angebote</a>' in nav
+        assert 'href="/traeger/">Träger</a>' in nav
+        assert '<a href="/impressum/">Impressum</a>' in footer
+
+        nav, _ = header_and_footer("/traeger/")
+        assert '<a href="/angebote/">Angebote</a>' in nav
+        assert '<a href="/traeger/" aria-current="page">Träger</a>' in nav
+
+        nav, footer = header_and_footer("/en/traeger/")
+        assert '<a href="/en/angebote/">Offers</a>' in nav
+        assert '<a href="/en/traeger/" aria-current="page">Providers</a>' in nav
+        assert '<a href="/en/impressum/">Imprint</a>' in footer
+
+
 def test_the_address_decides_the_language_not_the_browser(client):
     german = client.get("/", headers={"accept-language": "ar,tr;q=0.8"})
     arabic = client.get("/ar/", headers={"accept-language": "de"})
