@@ -1,8 +1,8 @@
 """Caching of what is expensive: option counts, totals, the chain matrix, public pages.
 
 Every cached value is keyed by a version token that any change to an offer,
-a provider, a network or the vocabulary replaces, so an edit shows up at
-once. The receivers below only invalidate the cache; they hold no business
+a provider, a network, the vocabulary or the synonyms replaces, so an edit
+shows up at once. The receivers below only invalidate the cache; they hold no business
 logic, and they catch every write path (admin, forms, commands, shell) that
 an explicit call could miss.
 
@@ -39,6 +39,7 @@ from offers.models import (
     Neighbourhood,
     Offer,
     Provider,
+    SynonymGroup,
     TargetGroup,
     Topic,
     UnmetSearch,
@@ -134,6 +135,8 @@ def connect_invalidation():
         Topic,
         Network,
         Membership,
+        # The coordinators' synonyms change what a search finds and how it is planned.
+        SynonymGroup,
     )
     for model in models:
         post_save.connect(

@@ -7,6 +7,8 @@ field and otherwise ignored, so a shared link with a typo still shows offers.
 """
 
 import copy
+import threading
+from collections import OrderedDict
 
 import django_filters
 from django import forms
@@ -137,9 +139,22 @@ class PlaceFilter(CopiedPerRequest, django_filters.Filter):
         return qs
 
 
+# Search plans kept per picture of the offers (their words change with them) and version of
+# the offers (the coordinators' synonyms replace it): planning reads both, two queries.
+PLANS_KEPT = 1000
+_plans = OrderedDict()
+_plans_lock = threading.Lock()
+
+
 class OfferFilter(django_filters.FilterSet):
     class Meta:
         form = OfferFilterForm
+
+    def __init__(self, data=None, queryset=None, *, version=None, **kwargs):
+        """``version``: the version of the offers (``directory.cache``), when the caller has
+        read it; searches are then planned once per version, not per request."""
+        super().__init__(data, queryset, **kwargs)
+        self.version = version
 
     SORT_RELEVANCE = "relevanz"
     SORT_DISTANCE = "entfernung"
@@ -253,8 +268,24 @@ class OfferFilter(django_filters.FilterSet):
         """The search's vocabulary look-ups, made once however often the selection is built."""
         plans = self.__dict__.setdefault("_search_plans", {})
         if value not in plans:
-            plans[value] = plan_search(value, self.queryset.db)
+            plans[value] = self._kept_plan(value)
         return plans[value]
+
+    def _kept_plan(self, value):
+        if self.version is None:
+            return plan_search(value, self.queryset.db)
+        key = (self.queryset.db, self.state.token, self.version, value)
+        with _plans_lock:
+            plan = _plans.get(key)
+            if plan is not None:
+                _plans.move_to_end(key)
+                return plan
+        plan = plan_search(value, self.queryset.db)
+        with _plans_lock:
+            _plans[key] = plan
+            while len(_plans) > PLANS_KEPT:
+                _plans.popitem(last=False)
+        return plan
 
     def filter_age(self, qs, name, value):
         return qs.for_age_range(*parse_age(value))

@@ -76,10 +76,12 @@ class CountedPaginator(Paginator):
 @require_safe
 @cache_public_page
 def offer_list(request):
-    filterset = OfferFilter(request.GET or None, queryset=Offer.objects.published())
     # The version of the offers (read by cache_public_page for anonymous visitors): the
-    # key of the kept cards and of the providers' names.
+    # key of the kept cards, the providers' names and the search plans.
     version = getattr(request, "offers_version", None) or offers_version()
+    filterset = OfferFilter(
+        request.GET or None, queryset=Offer.objects.published(), version=version
+    )
     panel = FilterPanel(filterset, request.GET, version)
     results = panel.results(known=lambda pk: cards.is_kept(version, pk))
     paginator = CountedPaginator(results, OFFERS_PER_PAGE, panel.total)

@@ -499,14 +499,15 @@ def make_many(count):
 PAGE_QUERIES = {
     "/": (16 + LEXICON, 3),
     LIST: (22 + LEXICON, 2),
-    # A search adds its look-ups of the synonyms and the vocabulary, the ranking of its
-    # matches' ids, and the first time its matches are read and kept in the shared cache ...
-    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (32 + LEXICON, 5),
+    # A search adds the ranking of its matches' ids, and the first time its look-ups of the
+    # synonyms and the vocabulary (kept per version of the offers) and its matches, read
+    # and kept in the shared cache ...
+    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (32 + LEXICON, 3),
     # ... and of the nearest spellings for a word the vocabulary does not know ("Angebto").
-    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&q=Angebto": (33 + LEXICON, 6),
+    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&q=Angebto": (33 + LEXICON, 3),
     # Nothing found: the suggestions ("Meinten Sie: Angebot?") are checked and cached too,
     # and the providers' names are read although none is shown (once per version of the offers).
-    f"{LIST}?q=Angbto": (40 + LEXICON, 8),
+    f"{LIST}?q=Angbto": (40 + LEXICON, 5),
     # The offer's topics, target groups and languages come from the facet index too.
     "offer detail": (19 + LEXICON, 6),
     "/traeger/": (3, 3),

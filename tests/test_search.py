@@ -142,6 +142,19 @@ def test_synonyms_from_the_admin_find_each_other(coordinator_client):
     assert found("Kindergarten") == {"Sprachförderung in der Kindertagesstätte"}
 
 
+def test_the_list_searches_with_a_new_synonym_at_once(client, coordinator_client):
+    """Search plans are kept per version of the offers: a synonym group replaces it."""
+    make_offer(title="Sprachförderung in der Kindertagesstätte")
+    assert "Kindertagesstätte" not in client.get("/angebote/", {"q": "Kita"}).content.decode()
+
+    coordinator_client.post(
+        "/admin/offers/synonymgroup/add/", {"terms": "Kita, Kindertagesstätte", "note": ""}
+    )
+
+    html = client.get("/angebote/", {"q": "Kita"}).content.decode()
+    assert "Sprachförderung in der Kindertagesstätte" in html
+
+
 def test_a_synonym_group_of_phrases_is_refused_in_german_keeping_what_was_typed(
     coordinator_client,
 ):
