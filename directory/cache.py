@@ -2,9 +2,9 @@
 
 Every cached value is keyed by a version token that any change to an offer,
 a provider, a network, the vocabulary or the synonyms replaces, so an edit
-shows up at once. The receivers below only invalidate the cache; they hold no business
-logic, and they catch every write path (admin, forms, commands, shell) that
-an explicit call could miss.
+shows up at once. The receivers below only invalidate the cache; they hold
+no business logic, and they catch every write path (admin, forms, commands,
+shell) that an explicit call could miss.
 
 The token is replaced *after* the change commits: a reader that rendered
 the old state before the commit can only have stored it under the old token.

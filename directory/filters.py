@@ -150,12 +150,6 @@ class OfferFilter(django_filters.FilterSet):
     class Meta:
         form = OfferFilterForm
 
-    def __init__(self, data=None, queryset=None, *, version=None, **kwargs):
-        """``version``: the version of the offers (``directory.cache``), when the caller has
-        read it; searches are then planned once per version, not per request."""
-        super().__init__(data, queryset, **kwargs)
-        self.version = version
-
     SORT_RELEVANCE = "relevanz"
     SORT_DISTANCE = "entfernung"
     SORT_TITLE = "titel"
@@ -217,6 +211,12 @@ class OfferFilter(django_filters.FilterSet):
         "sprache": "language",
         "traeger": "provider",
     }
+
+    def __init__(self, data=None, queryset=None, *, version=None, **kwargs):
+        """``version``: the version of the offers (``directory.cache``), when the caller has
+        read it; searches are then planned once per version, not per request."""
+        super().__init__(data, queryset, **kwargs)
+        self.version = version
 
     @cached_property
     def state(self):
