@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.translation import get_language_info
 
 from networks.models import Network
+from oberhausen_praevention.middleware import unavailable_response
 from offers.models import Offer, Topic
 from offers.moderation import reject
 from tests.factories import make_network, make_offer, make_provider
@@ -79,6 +80,16 @@ def test_the_header_and_footer_follow_the_language_and_the_page_each_time(client
         assert '<a href="/en/angebote/">Offers</a>' in nav
         assert '<a href="/en/traeger/" aria-current="page">Providers</a>' in nav
         assert '<a href="/en/impressum/">Imprint</a>' in footer
+
+
+def test_a_page_rendered_without_a_request_links_to_the_start_page_in_every_language():
+    """The 503 page is rendered without the request (the database is away)."""
+    html = unavailable_response().content.decode()
+
+    switcher = html[html.index('class="language-nav"') :]
+    assert re.findall(r'<a href="([^"]+)" lang="(\w+)" hreflang', switcher) == [
+        (f"{PREFIX.get(code, '/' + code)}/", code) for code, _ in settings.LANGUAGES
+    ]
 
 
 def test_the_address_decides_the_language_not_the_browser(client):

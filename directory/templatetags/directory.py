@@ -98,6 +98,8 @@ def _addresses(request, path):
     The view the request was resolved to is reversed in each language, which
     is what ``translate_url`` does after resolving the path once per language;
     the same addresses come back for every page of a list, so they are kept.
+    Without a request (the 503 page), or one not resolved to a named view,
+    ``translate_url`` does it.
     """
     match = getattr(request, "resolver_match", None)
     if match is None or not match.url_name:
@@ -126,11 +128,7 @@ def language_links(context):
             "absolute_url": settings.SITE_URL + url,
             "current": code == current,
         }
-        for code, url in (
-            _addresses(request, path)
-            if request
-            else [(code, path) for code, _ in settings.LANGUAGES]
-        )
+        for code, url in _addresses(request, path)
     ]
 
 
