@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from offers.ages import age_choices, parse_age
-from offers.facet_index import FREE, VOCABULARY, WHEELCHAIR, facet_state
+from offers.facet_index import FREE, WHEELCHAIR, facet_state
 from offers.geo import UnknownPlace, place_for_key
 from offers.models import AgePhase, District, Language, Provider, TargetGroup, Topic
 from offers.search import plan_search
@@ -63,8 +63,8 @@ class VocabularyField(forms.CharField):
 class OfferFilterForm(forms.Form):
     """Finds each named value among those of the facet index's picture, without a query.
 
-    ``find(model, field name, value)`` is set by the FilterSet. A value that
-    names nothing gets the message of Django's ``ModelChoiceField``.
+    ``find(filter name, value)`` is set by the FilterSet. A value that names
+    nothing gets the message of Django's ``ModelChoiceField``.
     """
 
     find = None
@@ -75,7 +75,7 @@ class OfferFilterForm(forms.Form):
             value = cleaned.get(name)
             if not isinstance(field, VocabularyField) or value in (None, ""):
                 continue
-            found = self.find(field.model, field.to_field_name, value)
+            found = self.find(name, value)
             if found is None:
                 self.add_error(
                     name,
@@ -237,17 +237,19 @@ class OfferFilter(django_filters.FilterSet):
             super().form.find = self.find
         return self._form
 
-    def find(self, model, field_name, value):
-        """The object a filter's value names: from the picture's vocabulary, else the database."""
-        kind = next((kind for kind, vocabulary in VOCABULARY.items() if vocabulary is model), None)
-        if kind is not None:
+    def find(self, name, value):
+        """The object filter ``name``'s value names: from the picture's vocabulary, else (a
+        provider, or a value the picture does not hold) the database."""
+        field = self.form.fields[name]
+        kind, attribute = self.FACET_KINDS[name], field.to_field_name
+        if kind in self.state.vocabulary:
             found = self.state.derived(
-                ("by", kind, field_name),
-                lambda: {getattr(obj, field_name): obj for obj in self.state.vocabulary[kind]},
+                ("by", kind, attribute),
+                lambda: {getattr(obj, attribute): obj for obj in self.state.vocabulary[kind]},
             ).get(value)
             if found is not None:
                 return found
-        return model.objects.using(self.queryset.db).filter(**{field_name: value}).first()
+        return field.model.objects.using(self.queryset.db).filter(**{attribute: value}).first()
 
     def bitmap(self, name, value, state):
         """The published offers one active filter selects, from a ``FacetState``."""
