@@ -185,16 +185,16 @@ class FilterPanel:
         if filterset.sort_order == OfferFilter.SORT_RELEVANCE:
             return filterset.ranked_qs(
                 self.total, self.selection.state, self.selection.without(), known
-            ).with_related()
+            ).for_cards()
         if filterset.sort_order == OfferFilter.SORT_DISTANCE:
-            return filterset.qs.by_distance(filterset.place).with_related()
+            return filterset.qs.by_distance(filterset.place).for_cards()
         return IndexedOrder(
             self.selection.state,
             OfferFilter.INDEX_ORDERS[filterset.sort_order],
             self.selection.without(),
             filterset.queryset,
             known,
-        ).with_related()
+        ).for_cards()
 
     @cached_property
     def sort_options(self):

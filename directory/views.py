@@ -217,7 +217,7 @@ def provider_detail(request, slug):
         ),
         slug=slug,
     )
-    offers = provider.offers.published().with_related().order_by("title")
+    offers = provider.offers.published().for_cards().order_by("title")
     return render(
         request,
         "directory/provider_detail.html",
@@ -268,7 +268,7 @@ def network_detail(request, slug):
         Network.objects.with_related().prefetch_related(
             Prefetch(
                 "offers",
-                queryset=Offer.objects.published().with_related().order_by("title"),
+                queryset=Offer.objects.published().for_cards().order_by("title"),
                 to_attr="published_offers",
             )
         ),

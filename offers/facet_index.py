@@ -261,31 +261,31 @@ class IndexedOrder:
     """A selection of published offers in one of the index's orders: a list for the paginator.
 
     ``order[20:40]`` finds the ids in the index and reads those offers: one
-    query (plus the prefetches of ``with_related()``). With them, offers whose
+    query (plus the prefetch of ``for_cards()``). With them, offers whose
     ids ``known(pk)`` accepts are not read at all (the list keeps their cards
     rendered): ``OfferQuerySet.in_order``.
     """
 
     ordered = True
 
-    def __init__(self, state, order, selection, queryset, known=None, related=False):
+    def __init__(self, state, order, selection, queryset, known=None, cards=False):
         self.state = state
         self.order = order
         self.selection = selection
         self.queryset = queryset
         self.known = known
-        self.related = related
+        self.cards = cards
 
-    def with_related(self):
+    def for_cards(self):
         return IndexedOrder(
-            self.state, self.order, self.selection, self.queryset, self.known, related=True
+            self.state, self.order, self.selection, self.queryset, self.known, cards=True
         )
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step:
             raise TypeError("IndexedOrder supports slices only")
         ids = self.state.orders[self.order].page(self.selection, index.start or 0, index.stop)
-        return self.queryset.in_order(ids, self.related, self.known)
+        return self.queryset.in_order(ids, self.cards, self.known)
 
 
 def _published_key(day):

@@ -42,17 +42,17 @@ class RelevanceOrder:
 
     ordered = True
 
-    def __init__(self, queryset, plan, state, selection, known=None, related=False):
+    def __init__(self, queryset, plan, state, selection, known=None, cards=False):
         self.queryset = queryset
         self.plan = plan
         self.state = state
         self.selection = selection
         self.known = known
-        self.related = related
+        self.cards = cards
 
-    def with_related(self):
+    def for_cards(self):
         return RelevanceOrder(
-            self.queryset, self.plan, self.state, self.selection, self.known, related=True
+            self.queryset, self.plan, self.state, self.selection, self.known, cards=True
         )
 
     def ids(self, start, stop):
@@ -132,7 +132,7 @@ class RelevanceOrder:
         if not isinstance(index, slice) or index.step:
             raise TypeError("RelevanceOrder supports slices only")
         ids = self.ids(index.start or 0, index.stop)
-        return self.queryset.in_order(ids, self.related, self.known)
+        return self.queryset.in_order(ids, self.cards, self.known)
 
 
 class RankedMatches(RelevanceOrder):
@@ -142,11 +142,11 @@ class RankedMatches(RelevanceOrder):
     search, which the search in SQL ranks a little quicker (13 against 16 ms for 4 408
     matches at 100 000 offers); with other filters, their plan in SQL took up to 300 ms."""
 
-    def __init__(self, queryset, plan, selection, known=None, related=False, whole=False):
-        super().__init__(queryset, plan, None, selection, known, related)
+    def __init__(self, queryset, plan, selection, known=None, cards=False, whole=False):
+        super().__init__(queryset, plan, None, selection, known, cards)
         self.whole = whole
 
-    def with_related(self):
+    def for_cards(self):
         return RankedMatches(self.queryset, self.plan, self.selection, self.known, True, self.whole)
 
     def ids(self, start, stop):

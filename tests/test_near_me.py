@@ -246,9 +246,9 @@ def test_the_list_by_distance_costs_a_fixed_number_of_queries(
 
     # The first request also builds the process's facet index (on PostgreSQL with its
     # lexicon: one query more); the place costs one query.
-    with django_assert_num_queries(23 + LEXICON):
+    with django_assert_num_queries(19 + LEXICON):
         client.get(LIST, {"naehe": "strasse:marktstrasse:46045"})
-    with django_assert_num_queries(9):  # the page and its relations read in SQL, by distance
+    with django_assert_num_queries(5):  # the page and its cards' places read in SQL, by distance
         client.get(LIST, {"naehe": "strasse:marktstrasse:46045", "thema": "sport"})
 
 

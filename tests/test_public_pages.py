@@ -491,29 +491,30 @@ def make_many(count):
 # request of the start page, the list and an offer's page builds the process's facet index
 # (offers.facet_index; on PostgreSQL with the lexicon of the search documents, one
 # query more); later ones only ask it for changes (one query) and read
-# the offers of cards not kept rendered (directory.cards), none when all are. The
+# the offers of cards not kept rendered (directory.cards; with their providers and places
+# only, what a card shows: Offer.objects.for_cards()), none when all are. The
 # values the address names (sozialraum=osterfeld) are found in the facet index's picture,
 # the providers' names are read once per version of the offers (directory.facets). The
 # chain and the suggestions cost more when the cache is cold than warm (the
 # cache lives in the database here, so reading it is a query).
 PAGE_QUERIES = {
     "/": (16 + LEXICON, 3),
-    LIST: (22 + LEXICON, 2),
+    LIST: (18 + LEXICON, 2),
     # A search adds the ranking of its matches' ids, and the first time its look-ups of the
     # synonyms and the vocabulary (kept per version of the offers) and its matches, read
     # and kept in the shared cache ...
-    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (32 + LEXICON, 3),
+    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&kostenlos=1&q=Angebot": (28 + LEXICON, 3),
     # ... and of the nearest spellings for a word the vocabulary does not know ("Angebto").
-    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&q=Angebto": (33 + LEXICON, 3),
+    f"{LIST}?alter=2&sozialraum=osterfeld&thema=sport&q=Angebto": (29 + LEXICON, 3),
     # Nothing found: the suggestions ("Meinten Sie: Angebot?") are checked and cached too,
     # and the providers' names are read although none is shown (once per version of the offers).
     f"{LIST}?q=Angbto": (40 + LEXICON, 5),
     # The offer's topics, target groups and languages come from the facet index too.
     "offer detail": (19 + LEXICON, 6),
     "/traeger/": (3, 3),
-    "/traeger/viele/": (10, 10),
+    "/traeger/viele/": (6, 6),
     "/netzwerke/": (6, 6),
-    "/netzwerke/viele-netz/": (12, 12),
+    "/netzwerke/viele-netz/": (8, 8),
     "/praeventionskette/?sozialraum=osterfeld": (12, 5),
 }
 
