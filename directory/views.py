@@ -154,17 +154,15 @@ def near(request):
 @cache_public_page
 def offer_detail(request, slug):
     state = facet_state()
-    offer = get_object_or_404(
-        Offer.objects.published()
-        .select_related("provider")
-        .prefetch_related(
-            "districts",
-            Prefetch(
-                "locations", queryset=Location.objects.select_related("neighbourhood__district")
-            ),
-            Prefetch("networks", queryset=Network.objects.order_by("name")),
+    offer = get_object_or_404(Offer.objects.published().select_related("provider"), slug=slug)
+    # Its places, Sozialräume and networks read by the offer's id: a query each, half of
+    # what prefetch_related() spends on one object.
+    offer.take_related(
+        districts=District.objects.filter(offers=offer.pk),
+        locations=Location.objects.select_related("neighbourhood__district").filter(
+            offers=offer.pk
         ),
-        slug=slug,
+        networks=Network.objects.filter(offers=offer.pk).order_by("name"),
     )
     # Its topics, target groups and languages from the facet index (three queries fewer);
     # from the database in the moment an edit has not reached the index yet.
