@@ -384,6 +384,56 @@ def test_partial_renders_the_same_directory_markup(client):
     assert "X-Partial" in partial["Vary"]
 
 
+# --- the cards of the list ---------------------------------------------------------------
+
+
+def card_of(html, title):
+    """The card whose title is ``title`` (as it stands in the HTML), whitespace collapsed."""
+    card = re.search(
+        rf'<li class="offer-card">(?:(?!</li>\s*</ul>).)*?>{title}</a>.*?</ul>', html, re.S
+    )
+    assert card, title
+    return re.sub(r"\s+", " ", card.group(0))
+
+
+def test_a_card_shows_age_places_cost_and_provider_and_escapes_what_providers_wrote(client):
+    provider = make_provider(name="AWO & Partner")
+    make_offer(
+        title="Eltern <b>café</b>",
+        slug="elterncafe-karte",
+        summary="Offen für alle & kostenlos.",
+        provider=provider,
+        min_age_months=0,
+        max_age_months=35,
+        cost=Offer.Cost.FREE,
+        online=True,
+        locations=[
+            make_location(neighbourhood="lirich"),
+            make_location(neighbourhood=None, city="Mülheim"),
+        ],
+    )
+
+    card = card_of(client.get(LIST).content.decode(), "Eltern &lt;b&gt;café&lt;/b&gt;")
+
+    assert '<a href="/angebote/elterncafe-karte/">' in card
+    assert '<p class="offer-card__summary">Offen für alle &amp; kostenlos.</p>' in card
+    assert '<span class="facts__label">Alter:</span> von der Geburt bis 2 Jahren</li>' in card
+    assert '<span class="facts__label">Wo:</span> Lirich, Mülheim, online</li>' in card
+    assert '<span class="facts__label">Kosten:</span> kostenlos</li>' in card
+    assert '<span class="facts__label">Träger:</span> AWO &amp; Partner</li>' in card
+    assert "Entfernung" not in card
+
+
+def test_a_card_in_another_language_marks_the_german_texts_standing_in(client):
+    make_offer(title="Elterncafé", title_en="Parents' café", summary="Ein offener Treff.")
+
+    card = card_of(client.get(f"/en{LIST}").content.decode(), "Parents&#x27; café")
+
+    assert '<a href="/en/angebote/' in card and '/"><' not in card  # the title needs no mark
+    assert '<p class="offer-card__summary" lang="de" dir="ltr">Ein offener Treff.</p>' in card
+    assert '<span class="facts__label">Age:</span>' in card
+
+
 # --- the offer page ------------------------------------------------------------------------
 
 

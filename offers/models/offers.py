@@ -441,7 +441,7 @@ class OfferQuerySet(models.QuerySet):
         )
 
     def for_cards(self):
-        """What an offer card shows (``includes/_offer_card.html``): the offer, its
+        """What an offer card shows (``directory.cards``): the offer, its
         provider and its places; two queries. The lists of the public site show cards,
         so they read four relations fewer than ``with_related()``."""
         return self.select_related("provider").prefetch_related(
