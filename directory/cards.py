@@ -19,6 +19,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, pgettext
 
+from offers.models import OfferCard
+
 KEPT = 5000
 _cards = OrderedDict()
 _lock = threading.Lock()
@@ -73,27 +75,23 @@ DISTANCE = """
 
 
 def render(offer):
-    """The card of ``offer`` (read with ``for_cards()``), in the reader's language.
+    """The card of ``offer`` (an ``OfferCard``, or an offer read with ``for_cards()``), in the
+    reader's language.
 
     Its places by Stadtteil (or town), then how it reaches families besides;
-    "Distance" on a list by distance (``offer.show_distance``, ``offer.distance_km``).
+    "Distance" on a list by distance (``show_distance``, ``distance_km``).
     Texts providers wrote that have no translation into the reader's language are
-    marked as German (``{% text_attrs %}``).
+    marked as German (as ``{% text_attrs %}`` does).
     """
-    language = get_language()
+    if not isinstance(offer, OfferCard):
+        offer = OfferCard.of(offer)
     separator = pgettext("between the items of a list", ", ")
 
-    def german_stand_in(field):
-        if language == settings.LANGUAGE_CODE or getattr(offer, f"{field}_{language}", None):
-            return ""
-        return mark_safe(f' lang="{settings.LANGUAGE_CODE}" dir="ltr"')
+    def german_stand_in(in_german):
+        return mark_safe(f' lang="{settings.LANGUAGE_CODE}" dir="ltr"') if in_german else ""
 
-    places = [
-        (location.neighbourhood and location.neighbourhood.name) or location.city
-        for location in offer.locations.all()
-    ]
     distance = ""
-    if getattr(offer, "show_distance", False):
+    if offer.show_distance:
         if offer.distance_km is None:
             how_far = gettext("no fixed place")
         else:
@@ -102,17 +100,17 @@ def render(offer):
     return format_html(
         CARD,
         url=offer.get_absolute_url(),
-        title_attrs=german_stand_in("title"),
+        title_attrs=german_stand_in(offer.title_in_german),
         title=offer.title,
-        summary_attrs=german_stand_in("summary"),
+        summary_attrs=german_stand_in(offer.summary_in_german),
         summary=offer.summary,
         age_label=gettext("Age"),
         age=offer.age_range_display,
         where_label=gettext("Where"),
-        where=separator.join(places + offer.place_modes),
+        where=separator.join([place.label for place in offer.places] + offer.place_modes),
         distance=distance,
         cost_label=gettext("Cost"),
         cost=offer.get_cost_display(),
         provider_label=gettext("Provider"),
-        provider=offer.provider.name,
+        provider=offer.provider_name,
     )

@@ -24,6 +24,7 @@ from offers.models import (
     District,
     Location,
     Offer,
+    OfferCard,
     Provider,
     Topic,
     UnmetSearch,
@@ -83,16 +84,21 @@ def offer_list(request):
         request.GET or None, queryset=Offer.objects.published(), version=version
     )
     panel = FilterPanel(filterset, request.GET, version)
-    results = panel.results(known=lambda pk: cards.is_kept(version, pk))
+    place = filterset.place
+    # Cards near a place show how far: rendered for this page, not kept.
+    known = None if place else (lambda pk: cards.is_kept(version, pk))
+    results = panel.results(known=known)
     paginator = CountedPaginator(results, OFFERS_PER_PAGE, panel.total)
     page = paginator.get_page(request.GET.get("page"))
-    place = filterset.place
     if place:
-        # Cards near a place show how far: rendered for this page, not kept.
         version = None
-        for offer in page.object_list:
-            offer.show_distance = True
-            offer.distance_km = place.nearest_km(offer.locations.all())
+        page.object_list = [
+            offer if isinstance(offer, OfferCard) else OfferCard.of(offer)
+            for offer in page.object_list
+        ]
+        for card in page.object_list:
+            card.show_distance = True
+            card.distance_km = place.nearest_km(card.places)
     context = {
         "filterset": filterset,
         "form": filterset.form,
