@@ -252,6 +252,24 @@ def test_the_list_by_distance_costs_a_fixed_number_of_queries(
         client.get(LIST, {"naehe": "strasse:marktstrasse:46045", "thema": "sport"})
 
 
+@pytest.mark.parametrize("count", [1, 20])
+def test_a_list_near_a_place_in_another_order_reads_its_cards_at_once(
+    client, django_assert_num_queries, count
+):
+    spot = place_at("Ort", 51.47, 6.85, "Marktstraße 5")
+    make_offers(count, locations=[spot])
+    client.get(LIST)  # keeps the cards of the list without a place
+
+    # The cards near a place show how far, so none of the kept ones serves: all are read
+    # in two queries (not field by field), after the version and the change log's question.
+    with django_assert_num_queries(5):
+        html = client.get(
+            LIST, {"naehe": "strasse:marktstrasse:46045", "sortierung": "titel"}
+        ).content.decode()
+
+    assert distances(html) == ["ca. 0,0 km"] * min(count, 20)
+
+
 def test_distance_order_in_the_queryset_puts_offers_without_places_last():
     spot = place_at("Ort", 51.47, 6.85, "Marktstraße 5")
     somewhere = make_location(latitude=None, longitude=None)
