@@ -171,6 +171,8 @@ def keep(parser, token):
 
 
 @register.simple_tag(takes_context=True)
-def offer_card(context, offer):
-    """An offer's card, kept rendered on pages that pass ``offers_version`` (``directory.cards``)."""
-    return cards.card(offer, context.get("offers_version"))
+def offer_cards(context, offers):
+    """The cards of ``offers``, one after the other (a template loop cost more than the kept
+    cards themselves), kept rendered on pages that pass ``offers_version`` (``directory.cards``)."""
+    version = context.get("offers_version")
+    return mark_safe("".join(cards.card(offer, version) for offer in offers))
