@@ -183,7 +183,7 @@ class OfferCard:
             own = language == settings.LANGUAGE_CODE or getattr(offer, f"{name}_{language}", None)
             return getattr(offer, name), not own
 
-        card = cls(
+        return cls(
             offer.pk,
             offer.slug,
             text("title"),
@@ -201,9 +201,6 @@ class OfferCard:
                 for location in offer.locations.all()
             ],
         )
-        card.show_distance = getattr(offer, "show_distance", False)
-        card.distance_km = getattr(offer, "distance_km", None)
-        return card
 
     @property
     def age_range_display(self):
