@@ -7,8 +7,6 @@ field and otherwise ignored, so a shared link with a typo still shows offers.
 """
 
 import copy
-import threading
-from collections import OrderedDict
 
 import django_filters
 from django import forms
@@ -18,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from offers.ages import age_choices, parse_age
 from offers.facet_index import FREE, WHEELCHAIR, facet_state
 from offers.geo import UnknownPlace, place_for_key
+from offers.kept import Kept
 from offers.models import AgePhase, District, Language, Provider, TargetGroup, Topic
 from offers.search import plan_search
 
@@ -141,9 +140,7 @@ class PlaceFilter(CopiedPerRequest, django_filters.Filter):
 
 # Search plans kept per picture of the offers (their words change with them) and version of
 # the offers (the coordinators' synonyms replace it): planning reads both, two queries.
-PLANS_KEPT = 1000
-_plans = OrderedDict()
-_plans_lock = threading.Lock()
+_plans = Kept(1000)
 
 
 class OfferFilter(django_filters.FilterSet):
@@ -277,16 +274,10 @@ class OfferFilter(django_filters.FilterSet):
         if self.version is None:
             return plan_search(value, self.queryset.db)
         key = (self.queryset.db, self.state.token, self.version, value)
-        with _plans_lock:
-            plan = _plans.get(key)
-            if plan is not None:
-                _plans.move_to_end(key)
-                return plan
-        plan = plan_search(value, self.queryset.db)
-        with _plans_lock:
-            _plans[key] = plan
-            while len(_plans) > PLANS_KEPT:
-                _plans.popitem(last=False)
+        plan = _plans.get(key)
+        if plan is None:
+            plan = plan_search(value, self.queryset.db)
+            _plans.put(key, plan)
         return plan
 
     def filter_age(self, qs, name, value):

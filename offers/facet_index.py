@@ -47,7 +47,7 @@ import gc
 import hashlib
 import threading
 import time
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 
 from django.core.cache import cache
 from django.db import connections
@@ -57,6 +57,7 @@ from django.utils import timezone
 from pyroaring import BitMap, FrozenBitMap
 
 from offers.ages import age_choices, parse_age
+from offers.kept import Kept
 from offers.lexicon import Lexicon
 from offers.models import (
     OFFER_RELATIONS,
@@ -137,13 +138,12 @@ class FacetState:
         self.orders = orders  # {"title": SortedOffers, "verified": …, "newest": …}
         # The same in every process that has read the same changes (for the shared cache).
         self.token = token
-        self._searches = OrderedDict()
+        self._searches = Kept(SEARCHES_KEPT)
         self.inherited = inherited or {}  # {plan key: (result, offers changed since)}
         # The words of the search documents as the rebuild read them (offers.lexicon;
         # None on SQLite), and the offers changed since, which it may no longer describe.
         self.lexicon = lexicon
         self.lexicon_stale = lexicon_stale
-        self._lock = threading.Lock()
         self._derived = {}
 
     def derived(self, key, compute):
@@ -193,12 +193,10 @@ class FacetState:
                 return offers.search_in_title_or_summary(plan)
             return offers.search(plan)
 
-        with self._lock:
-            found = self._searches.get(plan_key)
-            if found is not None:
-                self._searches.move_to_end(plan_key)
-                return found
-            before = self.inherited.get(plan_key)
+        found = self._searches.get(plan_key)
+        if found is not None:
+            return found
+        before = self.inherited.get(plan_key)
         key = (
             "offers:facets:search:"
             + hashlib.sha256(repr((self.token, plan_key)).encode()).hexdigest()
@@ -218,10 +216,7 @@ class FacetState:
                 found = FrozenBitMap(matching(offers).order_by().values_list("pk", flat=True))
             found &= self.published
             cache.set(key, found.serialize(), SEARCH_SECONDS)
-        with self._lock:
-            self._searches[plan_key] = found
-            while len(self._searches) > SEARCHES_KEPT:
-                self._searches.popitem(last=False)
+        self._searches.put(plan_key, found)
         return found
 
     def _from_lexicon(self, plan, offers):
@@ -241,8 +236,7 @@ class FacetState:
 
     def searches_after(self, changed):
         """This state's searches for the next one: (result, offers changed since) per plan."""
-        with self._lock:
-            kept = {key: (found, changed) for key, found in self._searches.items()}
+        kept = {key: (found, changed) for key, found in self._searches.items()}
         for key, (found, earlier) in self.inherited.items():
             if key not in kept:
                 kept[key] = (found, earlier | changed)
