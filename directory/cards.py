@@ -72,8 +72,7 @@ def render(offer):
     Texts providers wrote that have no translation into the reader's language are
     marked as German (as ``{% text_attrs %}`` does).
     """
-    if not isinstance(offer, OfferCard):
-        offer = OfferCard.of(offer)
+    offer = OfferCard.of(offer)
     separator = pgettext("between the items of a list", ", ")
 
     def german_stand_in(in_german):

@@ -92,10 +92,7 @@ def offer_list(request):
     page = paginator.get_page(request.GET.get("page"))
     if place:
         version = None
-        page.object_list = [
-            offer if isinstance(offer, OfferCard) else OfferCard.of(offer)
-            for offer in page.object_list
-        ]
+        page.object_list = [OfferCard.of(offer) for offer in page.object_list]
         for card in page.object_list:
             card.show_distance = True
             card.distance_km = place.nearest_km(card.places)

@@ -176,7 +176,10 @@ class OfferCard:
 
     @classmethod
     def of(cls, offer):
-        """The card of ``offer`` (read with ``for_cards()``: its provider and places)."""
+        """The card of ``offer`` (read with ``for_cards()``: its provider and places); a card
+        is its own."""
+        if isinstance(offer, cls):
+            return offer
         language = translation.get_language()
 
         def text(name):
