@@ -229,6 +229,33 @@ def cold_path(env, database, slug, duration, connections):
     }
 
 
+PARTS = {
+    "/healthz": "/healthz",
+    "offer page, its HTML from memory (no database, no rendering)": "/bench/bytes/{slug}/",
+    "offer page, read but not rendered": "/bench/read/{slug}/",
+    "offer page, only its template (from data read once)": "/bench/template/{slug}/",
+    "offer page": "/angebote/{slug}/",
+    "/angebote/, read but not rendered": "/bench/read/",
+    "/angebote/, only its template (from data read once)": "/bench/template/",
+    "/angebote/": "/angebote/",
+    HEALTHZ_AGAIN: "/healthz",
+}
+
+
+def page_parts(env, slug, duration, connections):
+    """Where a page's time goes: the offer page and the list with a part left out (page_parts.py)."""
+    server, base = start_server({**env, "PAGE_CACHE": "false"}, app="page_parts:application")
+    try:
+        wait_for_workers(base)
+        urls = {name: url.format(slug=slug) for name, url in PARTS.items()}
+        for url in urls.values():  # (a worker's first request of a part is a whole page)
+            assert get(base + url)[0] == 200, url
+        return {name: wrk(base, [url], duration, connections) for name, url in urls.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
 def wait_for_workers(base, seconds=60):
     """Until the list answers at once 20 times in a row: every worker has read its facet index."""
     deadline = time.monotonic() + seconds
@@ -284,7 +311,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_server(env):
+def start_server(env, app="oberhausen_praevention.wsgi"):
     port = free_port()
     server = subprocess.Popen(
         [
@@ -293,7 +320,9 @@ def start_server(env):
             "gunicorn",
             "--config",
             "gunicorn.conf.py",
-            "oberhausen_praevention.wsgi",
+            "--pythonpath",
+            str(PROJECT / "scripts"),
+            app,
         ],
         cwd=PROJECT,
         env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
@@ -413,6 +442,7 @@ def run(size, duration, connections):
     cold_path_results = cold_path(env, database, slug, duration, connections)
     return {
         "cold_path": cold_path_results,
+        "parts": page_parts(env, slug, duration, connections),
         "size": size,
         "offers": offers,
         "load_seconds": load_seconds,
@@ -482,6 +512,24 @@ def report(runs, duration, connections, command):
             f"requests each ({len(after_edit)} new combinations): p50 {percentile(after_edit, 0.5):.0f} ms, "
             f"p95 {percentile(after_edit, 0.95):.0f} ms, slowest {after_edit[-1]:.0f} ms.",
         ]
+        parts = run["parts"]
+        parts_healthz = statistics.mean(parts[name]["rps"] for name in ("/healthz", HEALTHZ_AGAIN))
+        lines += [
+            "",
+            "Where a page's time goes: page cache off, in a fresh server (`scripts/page_parts.py`); "
+            f"the shares are of the mean of the two /healthz rows ({parts_healthz:.0f} requests/s), "
+            f"machine ms is what a request costs the {os.cpu_count()} cores (wrk and PostgreSQL "
+            "included):",
+            "",
+            "| page | requests/s | share of /healthz | machine ms per request | p95 ms | errors |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for name, result in parts.items():
+            lines.append(
+                f"| {name} | {result['rps']:.0f} | {result['rps'] / parts_healthz:.0%} "
+                f"| {os.cpu_count() * 1000 / result['rps']:.1f} | {result['p95'] / 1000:.1f} "
+                f"| {result['errors'] + result['non2xx']} |"
+            )
         lines += [
             "",
             f"Warm-up pass (cold caches, one request at a time): median {cold[len(cold) // 2]:.0f} ms, "
