@@ -7,8 +7,6 @@ import calendar
 import datetime
 import math
 from collections import defaultdict
-from decimal import Decimal
-from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +23,8 @@ from simple_history.models import HistoricalRecords
 from offers import geo
 from offers.ages import MAX_AGE_MONTHS, PREGNANCY_START_MONTHS, describe_age_range
 from offers.fields import EmailAddressField, HttpsURLField, LineField, PhoneField, TextField
+from offers.models.cards import CardPlace, OfferCard, card_text, describe_place_modes
+from offers.models.choices import OfferCost, OfferStatus
 from offers.models.common import pk_of as _pk
 from offers.models.common import slug_constraint, stable_id_field
 from offers.models.places import District
@@ -130,90 +130,6 @@ def serving_districts(districts, locations):
         if location.district is not None:
             served.setdefault(location.district.pk, location.district)
     return sorted(served.values(), key=lambda district: (district.position, district.name))
-
-
-def describe_place_modes(citywide, outreach, online):
-    """How an offer reaches families besides its locations, in words."""
-    modes = [
-        (citywide, _("citywide")),
-        (outreach, _("comes to the family")),
-        (online, _("online")),
-    ]
-    return [str(label) for flag, label in modes if flag]
-
-
-class CardPlace(NamedTuple):
-    """A place on an offer's card: its Stadtteil (or town), and where it is for distances."""
-
-    label: str
-    latitude: Decimal | None
-    longitude: Decimal | None
-
-
-class OfferCard:
-    """What a list shows of an offer (its card), in the reader's language.
-
-    Read for a page of the list as plain values, two queries, without building
-    the offers, their providers and places (``OfferQuerySet.in_order(ids,
-    cards=True)``: 20 cards 5.2 → 1.8 ms at 100 000 offers); taken from an offer
-    read otherwise with ``OfferCard.of(offer)``. ``title_in_german`` and
-    ``summary_in_german``: the German text stands in for a missing translation.
-    ``directory.cards`` renders it.
-    """
-
-    def __init__(self, pk, slug, titles, summaries, ages, cost, modes, provider_name, places):
-        self.pk = pk
-        self.slug = slug
-        self.title, self.title_in_german = titles
-        self.summary, self.summary_in_german = summaries
-        self.min_age_months, self.max_age_months = ages
-        self.cost = cost
-        self.place_modes = modes
-        self.provider_name = provider_name
-        self.places = places
-        self.show_distance = False  # a list by distance shows how far (distance_km)
-        self.distance_km = None
-
-    @classmethod
-    def of(cls, offer):
-        """The card of ``offer`` (read with ``for_cards()``: its provider and places); a card
-        is its own."""
-        if isinstance(offer, cls):
-            return offer
-        language = translation.get_language()
-
-        def text(name):
-            own = language == settings.LANGUAGE_CODE or getattr(offer, f"{name}_{language}", None)
-            return getattr(offer, name), not own
-
-        return cls(
-            offer.pk,
-            offer.slug,
-            text("title"),
-            text("summary"),
-            (offer.min_age_months, offer.max_age_months),
-            offer.cost,
-            offer.place_modes,
-            offer.provider.name,
-            [
-                CardPlace(
-                    (location.neighbourhood and location.neighbourhood.name) or location.city,
-                    location.latitude,
-                    location.longitude,
-                )
-                for location in offer.locations.all()
-            ],
-        )
-
-    @property
-    def age_range_display(self):
-        return describe_age_range(self.min_age_months, self.max_age_months)
-
-    def get_cost_display(self):
-        return str(OfferCost(self.cost).label)
-
-    def get_absolute_url(self):
-        return reverse("directory:detail", kwargs={"slug": self.slug})
 
 
 def age_overlap_q(min_months, max_months, prefix=""):
@@ -424,7 +340,8 @@ class OfferQuerySet(models.QuerySet):
         two queries of plain values in the reader's language."""
         language = translation.get_language()
         german = settings.LANGUAGE_CODE
-        own = language if language != german and language in dict(settings.LANGUAGES) else None
+        translated = language != german
+        own = language if translated and language in dict(settings.LANGUAGES) else None
         texts = [
             f"{name}_{code}" for name in ("title", "summary") for code in (german, own) if code
         ]
@@ -460,17 +377,15 @@ class OfferQuerySet(models.QuerySet):
             neighbourhood, city, latitude, longitude = place
             places[offer_id].append(CardPlace(neighbourhood or city, latitude, longitude))
 
-        def text(german_text, own_text=None):
-            return (own_text, False) if own_text else (german_text, own is not None)
-
         cards = []
         for pk, slug, *values in rows:
             if own:
                 title, own_title, summary, own_summary, *values = values
-                titles, summaries = text(title, own_title), text(summary, own_summary)
             else:
                 title, summary, *values = values
-                titles, summaries = text(title), text(summary)
+                own_title = own_summary = None
+            titles = card_text(title, own_title, translated)
+            summaries = card_text(summary, own_summary, translated)
             low, high, cost, citywide, outreach, online, provider_name = values
             modes = describe_place_modes(citywide, outreach, online)
             cards.append(
@@ -605,19 +520,6 @@ class OfferManager(models.Manager.from_queryset(OfferQuerySet)):
         # The search columns are only ever compared in SQL; loading them would
         # multiply the bytes every list moves.
         return super().get_queryset().defer("search_context", "search_document", "search_head")
-
-
-class OfferStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    SUBMITTED = "submitted", _("submitted")
-    PUBLISHED = "published", _("published")
-    ARCHIVED = "archived", _("archived")
-
-
-class OfferCost(models.TextChoices):
-    FREE = "free", _("free of charge")
-    LOW = "low", _("small contribution")
-    PAID = "paid", _("fee-based")
 
 
 def not_reserved_slug(slug):
