@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (if missing) what the browser and HTML tests need, from Debian and npm:
 # Chromium (driven by Playwright), a Java runtime (for the Nu HTML Checker),
+# GNU gettext (the catalogues are compared with what makemessages extracts),
 # Node/npm, and the test tools in package.json (axe-core, vnu-jar).
 # Idempotent; needs root only when something is missing from Debian.
 set -euo pipefail
@@ -10,6 +11,7 @@ export DEBIAN_FRONTEND=noninteractive
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v java >/dev/null || missing+=(default-jre-headless)
+command -v xgettext >/dev/null || missing+=(gettext)
 command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -1,5 +1,6 @@
 """Checks of the project as a whole: migrations, translations."""
 
+import shutil
 from pathlib import Path
 
 import polib
@@ -8,7 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
-LOCALE = Path(__file__).resolve().parent.parent / "locale"
+PROJECT = Path(__file__).resolve().parent.parent
+LOCALE = PROJECT / "locale"
 # Every language of the site has a catalogue but English, the language of the msgids.
 CATALOGUES = [code for code, _ in settings.LANGUAGES if code != "en"]
 
@@ -33,6 +35,33 @@ def test_every_catalogue_is_complete(code):
     assert messages.untranslated_entries() == []
     assert messages.fuzzy_entries() == []
     assert not messages.metadata_is_fuzzy
+
+
+def messages_of(entries):
+    return {(entry.msgctxt, entry.msgid) for entry in entries if not entry.obsolete}
+
+
+def test_the_catalogues_hold_every_message_of_the_code_and_no_other(
+    tmp_path, settings, monkeypatch
+):
+    """What ``make messages`` would extract now is what the catalogues translate (a label
+    added to a model without refreshing them reached no catalogue, and no test noticed)."""
+    shutil.copytree(LOCALE / "de", tmp_path / "de")
+    settings.LOCALE_PATHS = [str(tmp_path)]  # makemessages writes to the first
+    monkeypatch.chdir(PROJECT)
+    call_command(
+        "makemessages",
+        locale=["de"],
+        no_location=True,
+        ignore_patterns=[".venv", "tests", "node_modules", "staticfiles"],
+        verbosity=0,
+    )
+    extracted = messages_of(polib.pofile(str(tmp_path / "de/LC_MESSAGES/django.po")))
+
+    for code in CATALOGUES:
+        translated = messages_of(catalogue(code))
+        assert extracted - translated == set(), f"{code}: not in the catalogue (make messages)"
+        assert translated - extracted == set(), f"{code}: no longer in the code"
 
 
 @pytest.mark.parametrize("code", CATALOGUES)
