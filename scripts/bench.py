@@ -11,8 +11,11 @@ caches with one pass over every URL, and drives each page type with wrk
 mixed workload rotating through more than 50 distinct filter and search URLs.
 It reports requests per second, p50/p95/p99 latency, errors, each page type's
 throughput as a share of /healthz's, EXPLAIN ANALYZE of the search query, and
-the compressed weight of the start page and the list. Only loopback
-addresses are used. Needs PostgreSQL (make postgres) and wrk (apt-get install wrk).
+the compressed weight of the start page and the list. Then, with the page
+cache off in fresh servers: issue 12's cold path (URLs never requested,
+first requests, requests right after edits) and where a page's time goes
+(the offer page and the list with a part left out, ``page_parts.py``).
+Only loopback addresses are used. Needs PostgreSQL (make postgres) and wrk (apt-get install wrk).
 """
 
 import argparse
