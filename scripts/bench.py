@@ -19,6 +19,7 @@ Only loopback addresses are used. Needs PostgreSQL (make postgres) and wrk (apt-
 """
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -196,8 +197,7 @@ def cold_path(env, database, slug, duration, connections):
     vocabulary, seen = filter_vocabulary(database), set(mixed_urls())
     with psycopg.connect(dbname=database, autocommit=True, **PG) as connection:
         connection.execute("DELETE FROM django_cache")  # nothing cached from the run before
-    server, base = start_server({**env, "PAGE_CACHE": "false"})
-    try:
+    with serving({**env, "PAGE_CACHE": "false"}) as (_, base):
         wait_for_workers(base)
         rows = {
             "/healthz": wrk(base, ["/healthz"], duration, connections),
@@ -221,9 +221,6 @@ def cold_path(env, database, slug, duration, connections):
         for attempt in range(3):
             edit_an_offer(env)
             after_edit += one_at_a_time(base, fresh_urls(vocabulary, 50, seen, seed=10 + attempt))
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     return {
         "rows": rows,
         "first": first,
@@ -247,16 +244,12 @@ PARTS = {
 
 def page_parts(env, slug, duration, connections):
     """Where a page's time goes: the offer page and the list with a part left out (page_parts.py)."""
-    server, base = start_server({**env, "PAGE_CACHE": "false"}, app="page_parts:application")
-    try:
+    with serving({**env, "PAGE_CACHE": "false"}, app="page_parts:application") as (_, base):
         wait_for_workers(base)
         urls = {name: url.format(slug=slug) for name, url in PARTS.items()}
         for url in urls.values():  # (a worker's first request of a part is a whole page)
             assert get(base + url)[0] == 200, url
         return {name: wrk(base, [url], duration, connections) for name, url in urls.items()}
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def wait_for_workers(base, seconds=60):
@@ -314,7 +307,10 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_server(env, app="oberhausen_praevention.wsgi"):
+@contextlib.contextmanager
+def serving(env, app="oberhausen_praevention.wsgi"):
+    """gunicorn (``app``, with ``env``) on a free loopback port: (its process, its address),
+    stopped at the end."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -333,14 +329,19 @@ def start_server(env, app="oberhausen_praevention.wsgi"):
         stderr=open(env.get("BENCH_SERVER_LOG", os.devnull), "a"),  # noqa: SIM115
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=2)
-            return server, base
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("gunicorn did not come up")
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("gunicorn did not come up")
+        yield server, base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 def get(url, headers=None, timeout=30):
@@ -411,8 +412,7 @@ def page_weight(base):
 def run(size, duration, connections):
     database, env, load_seconds = prepare_database(size)
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-    server, base = start_server(env)
-    try:
+    with serving(env) as (_, base):
         import psycopg
 
         with psycopg.connect(dbname=database, **PG) as connection:
@@ -439,9 +439,6 @@ def run(size, duration, connections):
         results = {name: wrk(base, urls, duration, connections) for name, urls in scenarios.items()}
         weights = {"/": page_weight(base + "/"), "/angebote/": page_weight(base + "/angebote/")}
         plan = explain_search(env)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     cold_path_results = cold_path(env, database, slug, duration, connections)
     return {
         "cold_path": cold_path_results,

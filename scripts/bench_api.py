@@ -23,7 +23,7 @@ from bench import (  # noqa: E402
     one_at_a_time,
     percentile,
     prepare_database,
-    start_server,
+    serving,
     wait_for_workers,
     wrk,
 )
@@ -76,8 +76,7 @@ def main():
     args = parser.parse_args()
     database, env, _ = prepare_database(args.offers)
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-    server, base = start_server(env)
-    try:
+    with serving(env) as (_, base):
         wait_for_workers(base)  # the workers read their facet index at start
         kinds = api_urls(base, 120)
         urls = sorted(kinds)
@@ -96,9 +95,6 @@ def main():
                 base, [u for u in urls if kinds[u] == "page"], args.duration, args.connections
             ),
         }
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     print(f"## HSDS API at {args.offers} offers ({database})\n")
     print(
         f"First request of 120 different pages of {PER_PAGE} services, one at a time: "

@@ -28,8 +28,8 @@ from bench import (
     get,
     manage,
     prepare_database,
+    serving,
     shell,
-    start_server,
     wait_for_workers,
 )
 
@@ -74,8 +74,7 @@ def main():
     env = {**env, "PAGE_CACHE": "false", "WEB_CONCURRENCY": "1"}
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     counts = offers_per_district(env)
-    server, base = start_server(env)
-    try:
+    with serving(env) as (server, base):
         wait_for_workers(base)
         rounds = []
         for number in range(args.rounds):
@@ -84,9 +83,6 @@ def main():
             rounds.append({slug: guide(base, slug) for slug in DISTRICTS})
         kept = [guide(base, DISTRICTS[0])[0] for _ in range(5)]
         peak, resident = worker_memory(server)
-    finally:
-        server.terminate()
-        server.wait()
 
     print(f"## Wegweiser of a whole Sozialraum, {database} (PostgreSQL, gunicorn, 1 worker)\n")
     print(
