@@ -58,11 +58,10 @@ def described_in_german_only(offer):
 
 @register.simple_tag
 def german_text():
-    """Attributes for an element that holds what providers wrote (in German) on a page in another
-    language: screen readers read it as German, and right-to-left pages keep its word order."""
+    """``cards.german_attributes()`` on a page in another language than German."""
     if get_language() == settings.LANGUAGE_CODE:
         return ""
-    return mark_safe(f' lang="{settings.LANGUAGE_CODE}" dir="ltr"')
+    return cards.german_attributes()
 
 
 @register.simple_tag
