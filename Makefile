@@ -80,7 +80,7 @@ bench: $(VENV)/.installed-dev postgres
 # Every language of settings.LANGUAGES but English (the msgids are English).
 CATALOGUES ?= de tr ar uk ru
 messages: $(VENV)/.installed-dev
-	$(DEV_ENV) $(BIN)/python manage.py makemessages $(foreach l,$(CATALOGUES),-l $(l)) --no-location --ignore=.venv --ignore=tests --ignore=node_modules
+	$(DEV_ENV) $(BIN)/python manage.py makemessages $(foreach l,$(CATALOGUES),-l $(l)) --no-location --ignore=.venv --ignore=tests --ignore=node_modules --ignore=staticfiles
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages $(foreach l,$(CATALOGUES),-l $(l)) --ignore=.venv
 
 clean:

@@ -53,7 +53,7 @@ def test_the_catalogues_hold_every_message_of_the_code_and_no_other(
         "makemessages",
         locale=["de"],
         no_location=True,
-        ignore_patterns=[".venv", "tests", "node_modules", "staticfiles"],
+        ignore_patterns=[".venv", "tests", "node_modules", "staticfiles"],  # as `make messages`
         verbosity=0,
     )
     extracted = messages_of(polib.pofile(str(tmp_path / "de/LC_MESSAGES/django.po")))
